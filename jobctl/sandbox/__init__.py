@@ -1,0 +1,1 @@
+"""The embedded local AWS endpoint (being built)."""
