@@ -1,0 +1,53 @@
+"""Entry point: `jobctl` and `python -m jobctl`."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from typing import Any
+
+
+def _on_signal(signum: int, frame: Any) -> None:
+    from jobctl.errors import ExitStatus, Interrupted
+
+    raise Interrupted(ExitStatus.SIGTERM if signum == signal.SIGTERM else ExitStatus.SIGINT)
+
+
+def main(argv: list[str] | None = None) -> None:
+    # SIGINT and SIGTERM both unwind the listing, so fetched jobs are flushed and the
+    # resume hint printed; exit 130 / 143 as a shell would report them.
+    signal.signal(signal.SIGINT, _on_signal)
+    signal.signal(signal.SIGTERM, _on_signal)
+
+    import click
+
+    from jobctl.cli import cli
+    from jobctl.errors import ExitStatus, Interrupted
+
+    try:
+        status = cli.main(args=argv, prog_name="jobctl", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
+        status = 0
+    except click.UsageError as exc:
+        exc.show()
+        status = ExitStatus.USAGE
+    except click.ClickException as exc:
+        exc.show()
+        status = exc.exit_code
+    except click.exceptions.Exit as exc:
+        status = exc.exit_code
+    except click.Abort:
+        status = ExitStatus.SIGINT
+    except Interrupted as interrupt:
+        status = interrupt.status
+    except BrokenPipeError:
+        from jobctl.run import silence_stdout
+
+        silence_stdout()
+        status = ExitStatus.SIGPIPE
+    sys.exit(int(status or 0))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,139 @@
+"""boto3 sessions and clients: profile, region, endpoint, retries, and safe debug logs."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from jobctl import __version__
+
+# Standard retry mode with a stated budget: 5 attempts in all (the first and 4 retries),
+# with botocore's exponential backoff and jitter. AWS_MAX_ATTEMPTS overrides the count.
+DEFAULT_MAX_ATTEMPTS = 5
+CONNECT_TIMEOUT = 10
+READ_TIMEOUT = 30
+SANDBOX_CREDENTIALS = {"aws_access_key_id": "jobctl-sandbox", "aws_secret_access_key": "sandbox"}
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a listing's requests go: one (profile, region, endpoint)."""
+
+    profile: str | None
+    region: str | None
+    endpoint_url: str | None
+    sandbox: bool = False
+
+
+def max_attempts() -> int:
+    try:
+        return max(1, int(os.environ["AWS_MAX_ATTEMPTS"]))
+    except (KeyError, ValueError):
+        return DEFAULT_MAX_ATTEMPTS
+
+
+def _keep_wire_timestamps(value: Any) -> Any:
+    # botocore's timestamp parsing is a large share of its per-item cost; jobctl keeps the
+    # wire value (epoch seconds or ISO text) and converts it once, in the normalizer.
+    return value
+
+
+class Clients:
+    """Makes one boto3 session per target and clients from it, on demand."""
+
+    def __init__(self) -> None:
+        self._sessions: dict[tuple[str | None, bool], Any] = {}
+        # Credential values seen so far; the debug log's handler redacts them.
+        self.secret_values: list[str] = []
+
+    def session(self, target: Target) -> Any:
+        key = (target.profile, target.sandbox)
+        if key not in self._sessions:
+            import boto3
+
+            if target.sandbox:
+                session = boto3.Session(**SANDBOX_CREDENTIALS)
+            else:
+                session = boto3.Session(profile_name=target.profile)
+            parsers = session._session.get_component("response_parser_factory")
+            parsers.set_parser_defaults(timestamp_parser=_keep_wire_timestamps)
+            self._sessions[key] = session
+        return self._sessions[key]
+
+    def client(self, service: str, target: Target) -> Any:
+        from botocore.config import Config
+
+        config = Config(
+            retries={"mode": "standard", "total_max_attempts": max_attempts()},
+            connect_timeout=CONNECT_TIMEOUT,
+            read_timeout=READ_TIMEOUT,
+            user_agent_extra=f"jobctl/{__version__}",
+        )
+        session = self.session(target)
+        client = session.client(
+            service, region_name=target.region, endpoint_url=target.endpoint_url, config=config
+        )
+        self._remember_secrets(session)
+        return client
+
+    def region_of(self, target: Target) -> str | None:
+        # AWS_REGION is the variable the AWS SDKs document; boto3 reads only
+        # AWS_DEFAULT_REGION, so honour AWS_REGION ourselves, first.
+        return target.region or os.environ.get("AWS_REGION") or self.session(target).region_name
+
+    def _remember_secrets(self, session: Any) -> None:
+        creds = session.get_credentials()
+        if creds is not None:
+            frozen = creds.get_frozen_credentials()
+            for value in (frozen.access_key, frozen.secret_key, frozen.token):
+                if value and value not in self.secret_values:
+                    self.secret_values.append(value)
+
+
+_SECRET_PATTERNS = [
+    re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?)[^'\",}\n]+"),
+    re.compile(r"(?i)(x-amz-security-token['\"]?\s*[:=]\s*['\"]?)[^'\",}\n]+"),
+    re.compile(r"(?i)(signature=)[0-9a-f]+"),
+    re.compile(r"(?i)(credential=)[^,\s'\"]+"),
+    re.compile(
+        r"(?i)((?:aws_)?(?:secret_access_key|session_token|secret_key|token)['\"]?\s*[:=]\s*['\"]?)[^'\",}\s]+"
+    ),
+    re.compile(r"(?i)(X-Amz-Signature=|X-Amz-Credential=|X-Amz-Security-Token=)[^&\s'\"]+"),
+]
+
+
+class RedactingHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes botocore's debug log with credentials, signatures and tokens removed."""
+
+    def __init__(self, stream: TextIO, secrets: Iterable[str] = ()) -> None:
+        super().__init__(stream)
+        self.secrets = list(secrets)
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        return redact(text, self.secrets)
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    for pattern in _SECRET_PATTERNS:
+        text = pattern.sub(r"\1[REDACTED]", text)
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "[REDACTED]")
+    return text
+
+
+def enable_debug_logging(stream: TextIO, clients: Clients) -> RedactingHandler:
+    # The handler shares the live list, so credentials resolved later are redacted too.
+    handler = RedactingHandler(stream)
+    handler.secrets = clients.secret_values
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    for name in ("botocore", "boto3", "urllib3", "jobctl"):
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.DEBUG)
+        logger.addHandler(handler)
+    return handler

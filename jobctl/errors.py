@@ -1,0 +1,172 @@
+"""Exit statuses and the one mapping from exceptions to a one-line message and a code."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    """The exit codes of CONTRACT.md."""
+
+    OK = 0
+    INTERNAL = 1
+    USAGE = 2
+    PARTIAL = 3
+    AUTH = 4
+    SERVICE = 5
+    CHECK_FAILED = 6
+    WATCH_TIMEOUT = 7
+    SIGINT = 130
+    SIGPIPE = 141
+    SIGTERM = 143
+
+
+class JobctlError(Exception):
+    """An error with a one-line message, an exit status and an optional hint."""
+
+    status = ExitStatus.INTERNAL
+
+    def __init__(self, message: str, *, hint: str | None = None, status: ExitStatus | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        if status is not None:
+            self.status = status
+
+
+class UsageError(JobctlError):
+    status = ExitStatus.USAGE
+
+
+class TokenError(UsageError):
+    """A --starting-token that jobctl did not make, or made for another listing."""
+
+
+class AuthError(JobctlError):
+    status = ExitStatus.AUTH
+
+
+class ServiceError(JobctlError):
+    """The service or the network failed (after retries)."""
+
+    status = ExitStatus.SERVICE
+
+
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM arrived; a BaseException so no `except Exception` swallows it."""
+
+    def __init__(self, status: ExitStatus):
+        super().__init__(status.name)
+        self.status = status
+
+
+# Error codes by what they mean for the user. Codes come from the services' models and
+# from the STS/IAM family that every signed request can meet.
+_AUTH_CODES = frozenset(
+    {
+        "AccessDenied",
+        "AccessDeniedException",
+        "UnauthorizedException",
+        "UnauthorizedOperation",
+        "UnrecognizedClientException",
+        "InvalidClientTokenId",
+        "InvalidSignatureException",
+        "SignatureDoesNotMatch",
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "RequestExpired",
+        "AuthFailure",
+        "MissingAuthenticationToken",
+        "MissingAuthenticationTokenException",
+        "IncompleteSignature",
+        "IncompleteSignatureException",
+        "InvalidAccessKeyId",
+        "NotAuthorized",
+    }
+)
+_THROTTLE_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "LimitExceededException",
+        "RequestThrottled",
+        "RequestThrottledException",
+        "SlowDown",
+        "ProvisionedThroughputExceededException",
+    }
+)
+_TOKEN_CODES = frozenset({"InvalidNextTokenException", "InvalidPaginationTokenException"})
+
+
+def _auth_hint(code: str) -> str:
+    if "Expired" in code:
+        return "your session has expired: refresh your credentials (e.g. `aws sso login`)"
+    return "check your credentials and that they allow listing jobs (see --profile)"
+
+
+def classify(exc: BaseException, *, service: str, used_token: bool = False) -> JobctlError:
+    """Turn any exception met while listing into a JobctlError with a one-line message."""
+    if isinstance(exc, JobctlError):
+        return exc
+    # botocore is imported lazily: `jobctl --help` must not pay for it.
+    from botocore import exceptions as bce
+
+    if isinstance(exc, bce.ClientError):
+        error = exc.response.get("Error", {})
+        code = str(error.get("Code") or "Unknown")
+        message = one_line(str(error.get("Message") or ""))
+        http = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
+        text = f"{service}: {code}: {message}" if message else f"{service}: {code}"
+        if code in _AUTH_CODES or http in (401, 403):
+            return AuthError(text, hint=_auth_hint(code))
+        if used_token and (code in _TOKEN_CODES or "token" in message.lower()):
+            return UsageError(
+                f"{service}: the service rejected the starting token ({code})",
+                hint="rerun without --starting-token",
+            )
+        if code in _TOKEN_CODES:
+            return ServiceError(text)
+        attempts = exc.response.get("ResponseMetadata", {}).get("RetryAttempts")
+        if code in _THROTTLE_CODES or http == 429 or http >= 500:
+            suffix = f" (after {attempts + 1} attempts)" if attempts is not None else ""
+            return ServiceError(text + suffix)
+        # Any other 4xx: the service refused what we asked (unknown app, queue, bad value).
+        return UsageError(text)
+    if isinstance(
+        exc,
+        bce.NoCredentialsError
+        | bce.PartialCredentialsError
+        | bce.CredentialRetrievalError
+        | bce.ProfileNotFound
+        | bce.TokenRetrievalError
+        | bce.SSOTokenLoadError
+        | bce.UnauthorizedSSOTokenError,
+    ):
+        hint = "configure credentials (aws configure, AWS_PROFILE) or try --sandbox"
+        return AuthError(f"{service}: {one_line(str(exc))}", hint=hint)
+    if isinstance(exc, bce.NoRegionError):
+        return UsageError(f"{service}: no region given", hint="pass --region or set AWS_REGION")
+    if isinstance(exc, bce.ParamValidationError):
+        return UsageError(f"{service}: {one_line(str(exc))}")
+    if isinstance(exc, bce.EndpointConnectionError | bce.ConnectionClosedError):
+        return ServiceError(f"{service}: cannot connect: {one_line(str(exc))}")
+    if isinstance(exc, bce.ReadTimeoutError | bce.ConnectTimeoutError):
+        return ServiceError(f"{service}: timed out: {one_line(str(exc))}")
+    if isinstance(exc, bce.HTTPClientError):
+        return ServiceError(f"{service}: connection failed: {one_line(str(exc))}")
+    if isinstance(exc, bce.ResponseParserError):
+        return ServiceError(f"{service}: the service sent a response jobctl cannot read")
+    if isinstance(exc, bce.PaginationError):
+        return ServiceError(f"{service}: {one_line(str(exc))}")
+    if isinstance(exc, bce.BotoCoreError):
+        return ServiceError(f"{service}: {one_line(str(exc))}")
+    return JobctlError(f"internal error: {type(exc).__name__}: {one_line(str(exc))}")
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """Collapse whitespace so a message stays on one line; long ones are cut."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

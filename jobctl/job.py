@@ -1,0 +1,141 @@
+"""The normalized job: its fields, its states, and timestamp normalization."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import Any, Literal
+
+# The normalized fields in their documented order (CONTRACT.md, "The normalized job").
+FIELDS: tuple[str, ...] = (
+    "service",
+    "region",
+    "id",
+    "name",
+    "status",
+    "state",
+    "created_at",
+    "started_at",
+    "ended_at",
+    "updated_at",
+    "arn",
+)
+STATES: tuple[str, ...] = ("queued", "running", "succeeded", "failed", "cancelled", "unknown")
+TERMINAL_STATES = frozenset({"succeeded", "failed", "cancelled"})
+TIME_FIELDS = ("created_at", "started_at", "ended_at", "updated_at")
+
+Job = dict[str, Any]
+"""A normalized job: the FIELDS, plus `raw` (and `account` in fan-out listings)."""
+
+# How a service sends a timestamp:
+#   "datetime": a botocore timestamp member (datetime, or the wire value: epoch seconds or ISO)
+#   "epoch_ms": an integer count of milliseconds (Batch)
+#   "text":     a free string holding epoch seconds, epoch milliseconds or ISO 8601
+TimeKind = Literal["datetime", "epoch_ms", "text"]
+
+# Epoch values above this are milliseconds: 1e11 seconds is the year 5138.
+_MS_THRESHOLD = 1e11
+_NUMERIC = re.compile(r"^\s*-?\d+(\.\d+)?\s*$")
+
+
+def _from_epoch_seconds(seconds: float) -> str | None:
+    try:
+        whole = int(seconds // 1)
+        millis = round((seconds - whole) * 1000)
+        if millis == 1000:
+            whole, millis = whole + 1, 0
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole))
+    except (OverflowError, OSError, ValueError):
+        return None
+    return f"{stamp}.{millis:03d}Z" if millis else f"{stamp}Z"
+
+
+def _from_datetime(value: datetime) -> str | None:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    try:
+        value = value.astimezone(timezone.utc)
+    except (OverflowError, ValueError):
+        return None
+    stamp = value.strftime("%Y-%m-%dT%H:%M:%S")
+    millis = value.microsecond // 1000
+    return f"{stamp}.{millis:03d}Z" if millis else f"{stamp}Z"
+
+
+def _from_iso(text: str) -> str | None:
+    cleaned = text.strip()
+    if cleaned.endswith(("Z", "z")):
+        cleaned = cleaned[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(cleaned)
+    except ValueError:
+        return None
+    return _from_datetime(parsed)
+
+
+def to_iso(value: Any, kind: TimeKind = "datetime") -> str | None:
+    """Any timestamp a service sends, as ISO 8601 UTC ending in Z; None when unreadable.
+
+    Never raises: a timestamp jobctl cannot read becomes null in the normalized job.
+    """
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    if isinstance(value, datetime):
+        return _from_datetime(value)
+    if isinstance(value, int | float):
+        if value != value:  # NaN
+            return None
+        seconds = value / 1000 if kind == "epoch_ms" else float(value)
+        if kind == "text" and abs(value) >= _MS_THRESHOLD:
+            seconds = value / 1000
+        return _from_epoch_seconds(seconds)
+    if isinstance(value, str):
+        if _NUMERIC.match(value):
+            return to_iso(float(value), kind)
+        return _from_iso(value)
+    return None
+
+
+def state_of(status: Any, table: Mapping[str, str], *, any_case: bool = False) -> str:
+    """The normalized state of a service status; `unknown` for anything unrecognized."""
+    if not isinstance(status, str):
+        return "unknown"
+    key = status.strip().upper() if any_case else status
+    return table.get(key, "unknown")
+
+
+def first_line(text: Any) -> str | None:
+    """The first non-empty line of a free text (an Amplify commit message)."""
+    if not isinstance(text, str):
+        return None if text is None else str(text)
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()
+    return text.strip() or None
+
+
+def with_iso_times(item: Mapping[str, Any], kinds: Mapping[str, TimeKind]) -> dict[str, Any]:
+    """A copy of a service's item whose timestamps are ISO 8601 strings.
+
+    A value that cannot be read as a time is kept as the service sent it.
+    """
+    raw = dict(item)
+    for key, kind in kinds.items():
+        value = raw.get(key)
+        if value is not None:
+            converted = to_iso(value, kind)
+            if converted is not None:
+                raw[key] = converted
+    return raw
+
+
+def as_mapping(item: Any) -> Mapping[str, Any]:
+    """A service item as a mapping, even when a broken server sent something else."""
+    return item if isinstance(item, Mapping) else {"value": item}
+
+
+def time_or_none(value: Any) -> str | None:
+    """A normalized time field: the ISO string already made for `raw`, else null."""
+    return value if isinstance(value, str) and value.endswith("Z") else None

@@ -1,0 +1,67 @@
+"""CSV and TSV: a header row, then each page's rows as the page arrives."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+
+from jobctl.job import Job
+from jobctl.output.base import Renderer, row_values
+from jobctl.output.text import cell, spreadsheet_safe
+
+# Fields jobctl or AWS controls: never altered by formula neutralization.
+_VERBATIM = frozenset(
+    {"service", "region", "account", "id", "arn", "state"}
+    | {"created_at", "started_at", "ended_at", "updated_at"}
+)
+
+
+class _DelimitedRenderer(Renderer):
+    def _cells(self, job: Job, columns: Sequence[str]) -> list[str]:
+        values = [cell(v) for v in row_values(job, columns)]
+        if not self.options.csv_raw:
+            values = [
+                v if column in _VERBATIM else spreadsheet_safe(v)
+                for column, v in zip(columns, values, strict=True)
+            ]
+        return values
+
+    def begin(self) -> None:
+        if self.options.headers:
+            self._write_rows([list(self.options.chosen_columns)])
+            self.out.flush()
+
+    def write(self, jobs: Sequence[Job]) -> None:
+        if not jobs:
+            return
+        columns = self.options.chosen_columns
+        self._write_rows([self._cells(job, columns) for job in jobs])
+        self.count += len(jobs)
+        self.out.flush()
+
+    def _write_rows(self, rows: list[list[str]]) -> None:
+        raise NotImplementedError
+
+
+class CsvRenderer(_DelimitedRenderer):
+    """RFC 4180 quoting; rows end in \\n for shell tools."""
+
+    def begin(self) -> None:
+        self._writer = csv.writer(self.out, lineterminator="\n")
+        super().begin()
+
+    def _write_rows(self, rows: list[list[str]]) -> None:
+        self._writer.writerows(rows)
+
+
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+class TsvRenderer(_DelimitedRenderer):
+    """Tab-separated; tabs, newlines and backslashes inside a value are escaped
+    (\\t, \\n, \\r, \\\\), so one line is always one job."""
+
+    def _write_rows(self, rows: list[list[str]]) -> None:
+        self.out.write(
+            "".join("\t".join(v.translate(_TSV_ESCAPES) for v in row) + "\n" for row in rows)
+        )

@@ -1,0 +1,78 @@
+"""Amplify Hosting deployments: `ListJobs` of one app's branch."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from jobctl.job import Job, TimeKind, first_line, state_of, time_or_none, with_iso_times
+from jobctl.spec import Flag, ServiceSpec
+
+STATES = {
+    "CREATED": "queued",
+    "PENDING": "queued",
+    "PROVISIONING": "queued",
+    "RUNNING": "running",
+    "CANCELLING": "running",
+    "SUCCEED": "succeeded",
+    "FAILED": "failed",
+    "CANCELLED": "cancelled",
+}
+TIMESTAMPS: dict[str, TimeKind] = {
+    "commitTime": "datetime",
+    "startTime": "datetime",
+    "endTime": "datetime",
+}
+
+
+def to_job(item: Mapping[str, Any], region: str) -> Job:
+    raw = with_iso_times(item, TIMESTAMPS)
+    status = item.get("status")
+    return {
+        "service": "amplify",
+        "region": region,
+        "id": item.get("jobId"),
+        "name": first_line(item.get("commitMessage")),
+        "status": status,
+        "state": state_of(status, STATES),
+        # An Amplify job is created when it starts; it has no separate update time.
+        "created_at": time_or_none(raw.get("startTime")),
+        "started_at": time_or_none(raw.get("startTime")),
+        "ended_at": time_or_none(raw.get("endTime")),
+        "updated_at": None,
+        "arn": item.get("jobArn"),
+        "raw": raw,
+    }
+
+
+SPEC = ServiceSpec(
+    name="amplify",
+    client="amplify",
+    operation="ListJobs",
+    paginator="list_jobs",
+    result_key="jobSummaries",
+    limit_member="maxResults",
+    summary="List the deployment jobs of an Amplify Hosting branch.",
+    description="Newest first, as Amplify returns them. The job name is the first line "
+    "of its commit message.",
+    flags=(
+        Flag(
+            "--app-id",
+            "appId",
+            "The Amplify app ID (d followed by letters and digits).",
+            required=True,
+            metavar="ID",
+            validate_member="appId",
+        ),
+        Flag(
+            "--branch",
+            "branchName",
+            "The branch whose jobs to list.",
+            aliases=("--branch-name",),
+            required=True,
+            metavar="NAME",
+            validate_member="branchName",
+        ),
+    ),
+    to_job=to_job,
+)

@@ -1,0 +1,82 @@
+"""Amplify Studio backend jobs: `ListBackendJobs` of one app's backend environment."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from jobctl.job import Job, TimeKind, state_of, time_or_none, with_iso_times
+from jobctl.spec import Flag, ServiceSpec
+
+# AmplifyBackend statuses are free text in any case; keys are upper case.
+STATES = {
+    "PENDING": "queued",
+    "CREATED": "queued",
+    "QUEUED": "queued",
+    "IN_PROGRESS": "running",
+    "RUNNING": "running",
+    "COMPLETED": "succeeded",
+    "SUCCEEDED": "succeeded",
+    "SUCCESS": "succeeded",
+    "FAILED": "failed",
+    "CANCELLED": "cancelled",
+    "CANCELED": "cancelled",
+}
+TIMESTAMPS: dict[str, TimeKind] = {"CreateTime": "text", "UpdateTime": "text"}
+
+
+def to_job(item: Mapping[str, Any], region: str) -> Job:
+    raw = with_iso_times(item, TIMESTAMPS)
+    status = item.get("Status")
+    return {
+        "service": "amplify-backend",
+        "region": region,
+        "id": item.get("JobId"),
+        "name": item.get("Operation"),
+        "status": status,
+        "state": state_of(status, STATES, any_case=True),
+        "created_at": time_or_none(raw.get("CreateTime")),
+        "started_at": None,
+        "ended_at": None,
+        "updated_at": time_or_none(raw.get("UpdateTime")),
+        "arn": None,
+        "raw": raw,
+    }
+
+
+SPEC = ServiceSpec(
+    name="amplify-backend",
+    client="amplifybackend",
+    operation="ListBackendJobs",
+    paginator="list_backend_jobs",
+    result_key="Jobs",
+    limit_member="MaxResults",
+    summary="List the jobs of an Amplify Studio backend environment.",
+    description="The job name is its operation. AmplifyBackend statuses are free text; "
+    "--status and --operation are matched by the service.",
+    flags=(
+        Flag("--app-id", "AppId", "The Amplify app ID.", required=True, metavar="ID"),
+        Flag(
+            "--env",
+            "BackendEnvironmentName",
+            "The backend environment whose jobs to list.",
+            aliases=("--backend-environment-name",),
+            required=True,
+            metavar="NAME",
+        ),
+        Flag("--job-id", "JobId", "Only the job with this ID.", metavar="ID"),
+        Flag(
+            "--operation",
+            "Operation",
+            "Only jobs of this operation (for example CreateBackendAuth).",
+            metavar="OP",
+        ),
+        Flag(
+            "--status",
+            "Status",
+            "Only jobs with this status, as the service spells it (free text).",
+            metavar="S",
+        ),
+    ),
+    to_job=to_job,
+)

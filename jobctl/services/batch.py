@@ -1,0 +1,200 @@
+"""AWS Batch service jobs (SageMaker training via Batch): `ListServiceJobs` of a queue.
+
+The API takes one filter at a time (SHARE_IDENTIFIER may join a status), ignores the
+status when another filter is given, and lists only RUNNING jobs when given neither. The
+plan below serves every combination of flags: one filter goes to the server, the rest is
+applied to the job stream, so nothing the user asked for is dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from jobctl.job import Job, TimeKind, state_of, time_or_none, with_iso_times
+from jobctl.spec import Flag, Plan, Query, ServiceSpec
+from jobctl.timeparse import epoch_ms
+
+STATES = {
+    "SUBMITTED": "queued",
+    "PENDING": "queued",
+    "RUNNABLE": "queued",
+    "SCHEDULED": "queued",
+    "STARTING": "queued",
+    "RUNNING": "running",
+    "SUCCEEDED": "succeeded",
+    "FAILED": "failed",
+}
+TIMESTAMPS: dict[str, TimeKind] = {
+    "createdAt": "epoch_ms",
+    "scheduledAt": "epoch_ms",
+    "startedAt": "epoch_ms",
+    "stoppedAt": "epoch_ms",
+}
+
+
+def to_job(item: Mapping[str, Any], region: str) -> Job:
+    raw = with_iso_times(item, TIMESTAMPS)
+    status = item.get("status")
+    return {
+        "service": "batch",
+        "region": region,
+        "id": item.get("jobId"),
+        "name": item.get("jobName"),
+        "status": status,
+        "state": state_of(status, STATES),
+        "created_at": time_or_none(raw.get("createdAt")),
+        "started_at": time_or_none(raw.get("startedAt")),
+        "ended_at": time_or_none(raw.get("stoppedAt")),
+        "updated_at": None,
+        "arn": item.get("jobArn"),
+        "raw": raw,
+    }
+
+
+Predicate = Callable[[Mapping[str, Any]], bool]
+
+
+def _created_ms(item: Mapping[str, Any]) -> int | None:
+    value = item.get("createdAt")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _name_matches(pattern: str) -> Predicate:
+    # The API's JOB_NAME semantics: case-insensitive, a trailing * makes it a prefix.
+    wanted = pattern.lower()
+    if wanted.endswith("*"):
+        prefix = wanted[:-1]
+        return lambda item: str(item.get("jobName") or "").lower().startswith(prefix)
+    return lambda item: str(item.get("jobName") or "").lower() == wanted
+
+
+def _created_after(moment: datetime) -> Predicate:
+    bound = epoch_ms(moment)
+    return lambda item: (_created_ms(item) or 0) >= bound
+
+
+def _created_before(moment: datetime) -> Predicate:
+    bound = epoch_ms(moment)
+    return lambda item: (created := _created_ms(item)) is not None and created <= bound
+
+
+def plan(values: Mapping[str, Any]) -> Plan:
+    queue: str = values["job_queue"]
+    statuses = tuple(values.get("status") or ())
+    every_status = "all" in statuses
+    name, after, before = (
+        values.get("job_name"),
+        values.get("created_after"),
+        values.get("created_before"),
+    )
+    share = values.get("share_identifier")
+    base: dict[str, Any] = {"jobQueue": queue}
+    client_side: list[Predicate] = []
+
+    # Exactly one of JOB_NAME / AFTER / BEFORE can go to the server; the most selective
+    # goes, the others filter the stream.
+    server: dict[str, Any] | None = None
+    if name:
+        server = {"name": "JOB_NAME", "values": [name]}
+    if after is not None:
+        if server is None:
+            server = {"name": "AFTER_CREATED_AT", "values": [str(epoch_ms(after))]}
+        else:
+            client_side.append(_created_after(after))
+    if before is not None:
+        if server is None:
+            server = {"name": "BEFORE_CREATED_AT", "values": [str(epoch_ms(before))]}
+        else:
+            client_side.append(_created_before(before))
+    if server is None and every_status:
+        # Every status in ONE stream ordered by the immutable createdAt: a job changing
+        # state mid-listing neither moves nor vanishes, which per-status calls cannot
+        # promise (a job could leave a status not yet listed for one already listed).
+        server = {"name": "AFTER_CREATED_AT", "values": ["0"]}
+
+    if server is not None:
+        filters = [server]
+        if share:
+            client_side.append(lambda item: item.get("shareIdentifier") == share)
+        if statuses and not every_status:
+            wanted = frozenset(statuses)
+            client_side.append(lambda item: item.get("status") in wanted)
+        queries = (Query("main", {**base, "filters": filters}),)
+    else:
+        share_filter = (
+            {"filters": [{"name": "SHARE_IDENTIFIER", "values": [share]}]} if share else {}
+        )
+        if statuses:
+            queries = tuple(
+                Query(f"status={status}", {**base, "jobStatus": status, **share_filter})
+                for status in dict.fromkeys(statuses)
+            )
+        else:
+            queries = (Query("main", {**base, **share_filter}),)
+
+    keep: Predicate | None = None
+    if client_side:
+        keep = lambda item: all(check(item) for check in client_side)  # noqa: E731
+    return Plan(queries, keep)
+
+
+SPEC = ServiceSpec(
+    name="batch",
+    client="batch",
+    operation="ListServiceJobs",
+    paginator="list_service_jobs",
+    result_key="jobSummaryList",
+    limit_member="maxResults",
+    documented_max_page_size=100,  # the API reference's limit; the model states none
+    summary="List the service jobs of an AWS Batch job queue.",
+    description="Without --status or a filter, the API returns only RUNNING jobs; "
+    "--status all lists every status. Filters the API cannot combine are applied by "
+    "jobctl to the job stream, so every flag is honoured.",
+    flags=(
+        Flag(
+            "--job-queue",
+            "jobQueue",
+            "The job queue's name or ARN.",
+            required=True,
+            metavar="NAME_OR_ARN",
+        ),
+        Flag(
+            "--status",
+            "jobStatus",
+            "Only jobs with this status; repeat for several; 'all' for every status "
+            "(default: RUNNING only, as the API does).",
+            enum_member="jobStatus",
+            extra_choices=("all",),
+            multiple=True,
+        ),
+        Flag(
+            "--job-name",
+            "JOB_NAME",
+            "Only jobs with this name, case-insensitive; end it with * to match a prefix.",
+            metavar="PATTERN",
+        ),
+        Flag(
+            "--created-after",
+            "AFTER_CREATED_AT",
+            "Only jobs created at or after TIME.",
+            kind="time",
+        ),
+        Flag(
+            "--created-before",
+            "BEFORE_CREATED_AT",
+            "Only jobs created at or before TIME.",
+            kind="time",
+        ),
+        Flag(
+            "--share-identifier",
+            "SHARE_IDENTIFIER",
+            "Only jobs with this fair-share identifier.",
+            metavar="ID",
+        ),
+    ),
+    epilog="TIME is ISO 8601 (2026-11-01, 2026-11-01T10:00:00Z) or an age (90m, 6h, 7d).",
+    to_job=to_job,
+    plan=plan,
+)

@@ -1,0 +1,86 @@
+"""AWS IoT jobs: `ListJobs`, optionally narrowed by status, target and thing group."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from jobctl.job import Job, TimeKind, state_of, time_or_none, with_iso_times
+from jobctl.spec import Flag, ServiceSpec
+
+STATES = {
+    "SCHEDULED": "queued",
+    "IN_PROGRESS": "running",
+    "DELETION_IN_PROGRESS": "running",
+    "COMPLETED": "succeeded",
+    "CANCELED": "cancelled",
+}
+TIMESTAMPS: dict[str, TimeKind] = {
+    "createdAt": "datetime",
+    "lastUpdatedAt": "datetime",
+    "completedAt": "datetime",
+}
+
+
+def to_job(item: Mapping[str, Any], region: str) -> Job:
+    raw = with_iso_times(item, TIMESTAMPS)
+    status = item.get("status")
+    job_id = item.get("jobId")
+    return {
+        "service": "iot",
+        "region": region,
+        "id": job_id,
+        # IoT jobs have no separate display name; the job ID is chosen by people.
+        "name": job_id,
+        "status": status,
+        "state": state_of(status, STATES),
+        "created_at": time_or_none(raw.get("createdAt")),
+        "started_at": None,
+        "ended_at": time_or_none(raw.get("completedAt")),
+        "updated_at": time_or_none(raw.get("lastUpdatedAt")),
+        "arn": item.get("jobArn"),
+        "raw": raw,
+    }
+
+
+SPEC = ServiceSpec(
+    name="iot",
+    client="iot",
+    operation="ListJobs",
+    paginator="list_jobs",
+    result_key="jobs",
+    limit_member="maxResults",
+    summary="List AWS IoT jobs.",
+    description="Without flags, every job of the account and region.",
+    flags=(
+        Flag("--status", "status", "Only jobs with this status.", enum_member="status"),
+        Flag(
+            "--target-selection",
+            "targetSelection",
+            "Only continuous or snapshot jobs.",
+            enum_member="targetSelection",
+        ),
+        Flag(
+            "--thing-group-name",
+            "thingGroupName",
+            "Only jobs targeting this thing group.",
+            metavar="NAME",
+            validate_member="thingGroupName",
+        ),
+        Flag(
+            "--thing-group-id",
+            "thingGroupId",
+            "Only jobs targeting the thing group with this ID.",
+            metavar="ID",
+            validate_member="thingGroupId",
+        ),
+        Flag(
+            "--namespace-id",
+            "namespaceId",
+            "Only jobs in this namespace (AWS IoT FleetWise and other managed namespaces).",
+            metavar="NS",
+            validate_member="namespaceId",
+        ),
+    ),
+    to_job=to_job,
+)
