@@ -10,12 +10,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
 from jobctl.job import Job
 from jobctl.options import Settings, listing_options
+
+if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
 
 Params = dict[str, Any]
 
@@ -123,6 +126,16 @@ class ModelChoice(click.Choice):
         if found is None:
             self.fail(f"{value!r} is not one of {', '.join(self.choices)}", param, ctx)
         return found
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[CompletionItem]:
+        # Matched as convert() matches (any case), offered as the model spells them, so
+        # `--status in<TAB>` becomes IN_PROGRESS. click's own would match case-sensitively.
+        from click.shell_completion import CompletionItem
+
+        folded = incomplete.casefold()
+        return [CompletionItem(c) for c in self.choices if c.casefold().startswith(folded)]
 
 
 def _member_validator(spec: ServiceSpec, flag: Flag) -> Callable[..., Any]:
