@@ -12,6 +12,7 @@ from jobctl.services import SERVICE_MODULES
 
 # Commands that are not services: name → "module:attribute".
 _OTHER_COMMANDS: dict[str, str] = {
+    "all": "jobctl.all_services:all_command",
     "sandbox": "jobctl.sandbox.command:sandbox",
 }
 

@@ -1,14 +1,18 @@
-"""paginate() → pages → normalized jobs, with exact resume positions.
+"""paginate() → pages → normalized jobs, with exact resume positions and fan-out.
 
 A listing is a set of streams; each stream is one `paginate()` call of one service against
-one target. Streams run one after another here; their positions (the service token of the
-page to fetch next and how many of its items were written) make the resume token.
+one target (profile, region, parent). Streams run in a bounded pool of worker threads that
+only fetch; the main thread normalizes and hands pages to the renderer, and it alone moves
+each stream's position (the service token of the page to fetch next and how many of its
+items were written), so the resume token always describes exactly what was written.
 """
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from jobctl.aws import Clients, Target
@@ -17,8 +21,14 @@ from jobctl.job import Job, as_mapping
 from jobctl.spec import Query, ServiceSpec
 from jobctl.tokens import Position
 
+Keep = Callable[[Mapping[str, Any]], bool]
+DEFAULT_CONCURRENCY = 8
+# Pages fetched ahead per worker: enough to overlap network and output, few enough that
+# a reader that goes away (`| head`) stops the requests almost at once.
+_READ_AHEAD = 1
 
-@dataclass
+
+@dataclass(eq=False)
 class Stream:
     """One paginate() call of a listing, and where it stands."""
 
@@ -27,22 +37,22 @@ class Stream:
     target: Target
     query: Query
     region: str
+    label: str = ""  # names the stream in messages: "batch us-west-2 queue=training"
+    keep: Keep | None = None  # what the API could not filter server-side
     token: str | None = None  # service token of the next page; None: from the start
     skip: int = 0  # items of that page already written
     done: bool = False
-    resumed: bool = False  # started from a user's --starting-token
+    resumed: bool = False  # starts from a user's --starting-token
+    extra: dict[str, Any] = field(default_factory=dict)  # fields added to each job
 
     def position(self) -> Position:
         return Position(self.spec.name, self.key, self.token, self.skip)
 
 
-class StreamFailed(Exception):
-    """A stream failed; carries the classified error and the stream."""
-
-    def __init__(self, error: JobctlError, stream: Stream):
-        super().__init__(error.message)
-        self.error = error
-        self.stream = stream
+@dataclass
+class StreamFailed:
+    error: JobctlError
+    stream: Stream
 
 
 def _starting_token(spec: ServiceSpec, token: str) -> str:
@@ -103,17 +113,22 @@ class Listing:
         streams: Sequence[Stream],
         clients: Clients,
         *,
-        keep: Callable[[Mapping[str, Any]], bool] | None = None,
         page_size: int | None = None,
         max_items: int | None = None,
         dedupe: bool = False,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        on_failure: Callable[[StreamFailed], None] | None = None,
+        on_progress: Callable[[Listing], None] | None = None,
     ):
         self.streams = list(streams)
         self.clients = clients
-        self.keep = keep
         self.page_size = page_size
         self.max_items = max_items
+        self.concurrency = max(1, concurrency)
+        self.on_failure = on_failure
+        self.on_progress = on_progress
         self.written = 0
+        self.failures: list[StreamFailed] = []
         self.stopped_early = False  # --max-items ended the listing with jobs left
         self._seen: set[tuple[str, str, Any]] | None = set() if dedupe else None
 
@@ -121,65 +136,149 @@ class Listing:
     def finished(self) -> bool:
         return all(stream.done for stream in self.streams)
 
+    @property
+    def streams_done(self) -> int:
+        return sum(1 for stream in self.streams if stream.done)
+
     def positions(self) -> list[Position]:
         return [stream.position() for stream in self.streams if not stream.done]
 
     def pages(self) -> Iterator[list[Job]]:
-        for stream in self.streams:
-            if stream.done:
-                continue
-            yield from self._run(stream)
-            if self.stopped_early:
-                return
+        pending = [stream for stream in self.streams if not stream.done]
+        if self.concurrency == 1 or len(pending) <= 1:
+            for stream in pending:
+                yield from self._sequential(stream)
+                if self.stopped_early:
+                    return
+        else:
+            yield from self._concurrent(pending)
+
+    # -- fetching -------------------------------------------------------------------
+
+    def _page_size(self, stream: Stream) -> int | None:
+        page_size = self.page_size or stream.spec.max_page_size()
+        remaining = self._remaining()
+        if remaining is not None and stream.keep is None and page_size:
+            page_size = min(page_size, max(remaining, 1))  # ask for no more than we print
+        return page_size
+
+    def _fetch(self, stream: Stream) -> Iterator[tuple[list[Any], str | None]]:
+        client = self.clients.client(stream.spec.client, stream.target)
+        return fetch_pages(
+            client, stream.spec, stream.query.params, stream.token, self._page_size(stream)
+        )
+
+    def _sequential(self, stream: Stream) -> Iterator[list[Job]]:
+        try:
+            for items, next_token in self._fetch(stream):
+                jobs = self._consume(stream, items, next_token)
+                if jobs:
+                    yield jobs
+                if self.stopped_early:
+                    return
+            stream.done = True
+        except Exception as exc:
+            self._failed(stream, exc)
+
+    def _concurrent(self, pending: list[Stream]) -> Iterator[list[Job]]:
+        work: queue.SimpleQueue[Stream] = queue.SimpleQueue()
+        for stream in pending:
+            work.put(stream)
+        results: queue.Queue[tuple[str, Stream, Any, Any]] = queue.Queue(
+            maxsize=self.concurrency * _READ_AHEAD
+        )
+        stop = threading.Event()
+
+        def hand_over(message: tuple[str, Stream, Any, Any]) -> bool:
+            while not stop.is_set():
+                try:
+                    results.put(message, timeout=0.1)
+                    return True
+                except queue.Full:
+                    continue
+            return False
+
+        def worker() -> None:
+            while not stop.is_set():
+                try:
+                    stream = work.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    for items, next_token in self._fetch(stream):
+                        if not hand_over(("page", stream, items, next_token)):
+                            return
+                    hand_over(("done", stream, None, None))
+                except Exception as exc:
+                    hand_over(("error", stream, exc, None))
+
+        # Daemon threads: one Ctrl-C must end the process at once, not wait for a
+        # request in flight.
+        for _ in range(min(self.concurrency, len(pending))):
+            threading.Thread(target=worker, daemon=True, name="jobctl-fetch").start()
+        active = len(pending)
+        try:
+            while active:
+                kind, stream, payload, next_token = results.get()
+                if kind == "page":
+                    jobs = self._consume(stream, payload, next_token)
+                    if jobs:
+                        yield jobs
+                    if self.stopped_early:
+                        return
+                elif kind == "done":
+                    stream.done = True
+                    active -= 1
+                else:
+                    self._failed(stream, payload)
+                    active -= 1
+                if self.on_progress is not None:
+                    self.on_progress(self)
+        finally:
+            stop.set()
+
+    def _failed(self, stream: Stream, exc: BaseException) -> None:
+        error = classify(exc, service=stream.spec.name, used_token=stream.resumed)
+        prefix = f"{stream.spec.name}: "
+        if stream.label and error.message.startswith(prefix):
+            # Name the failed target, so the user knows which part of a fan-out is missing.
+            error.message = f"{stream.label}: {error.message[len(prefix) :]}"
+        failure = StreamFailed(error, stream)
+        self.failures.append(failure)
+        if self.on_failure is not None:
+            self.on_failure(failure)
+
+    # -- consuming (main thread only) ---------------------------------------------
 
     def _remaining(self) -> int | None:
         return None if self.max_items is None else self.max_items - self.written
 
-    def _run(self, stream: Stream) -> Iterator[list[Job]]:
-        spec = stream.spec
-        first = True
-        try:
-            client = self.clients.client(spec.client, stream.target)
-            page_size = self.page_size or spec.max_page_size()
-            remaining = self._remaining()
-            if remaining is not None and self.keep is None and page_size:
-                # Ask for no more than we will print.
-                page_size = min(page_size, remaining)
-            pages = fetch_pages(client, spec, stream.query.params, stream.token, page_size)
-            for items, next_token in pages:
-                jobs, consumed = self._take(stream, items, skip=stream.skip)
-                if consumed < len(items):
-                    # --max-items ended inside this page: resume at its next unread item.
-                    stream.skip = consumed
-                    self.stopped_early = True
-                else:
-                    stream.token, stream.skip = next_token, 0
-                    stream.done = next_token is None
-                if jobs:
-                    yield jobs
-                first = False
-                stream.resumed = False
-                if self.stopped_early:
-                    return
-                if not stream.done and self._remaining() == 0:
-                    self.stopped_early = True
-                    return
-            stream.done = True
-        except (JobctlError, Exception) as exc:
-            error = classify(exc, service=spec.name, used_token=stream.resumed and first)
-            raise StreamFailed(error, stream) from exc
+    def _consume(self, stream: Stream, items: list[Any], next_token: str | None) -> list[Job]:
+        """Normalize one page and move the stream's position past what was taken."""
+        jobs, consumed = self._take(stream, items)
+        stream.resumed = False
+        if consumed < len(items):
+            # --max-items ended inside this page: resume at its next unread item.
+            stream.skip = consumed
+            self.stopped_early = True
+        else:
+            stream.token, stream.skip = next_token, 0
+            stream.done = next_token is None
+        if self._remaining() == 0 and not self.finished:
+            self.stopped_early = True
+        return jobs
 
-    def _take(self, stream: Stream, items: list[Any], skip: int) -> tuple[list[Job], int]:
-        """Normalize a page's items after the first `skip`; stop at --max-items.
+    def _take(self, stream: Stream, items: list[Any]) -> tuple[list[Job], int]:
+        """Normalize a page's items after the first `stream.skip`; stop at --max-items.
 
         Returns the jobs and how many of the page's items are now consumed.
         """
         jobs: list[Job] = []
-        to_job, keep, seen = stream.spec.to_job, self.keep, self._seen
+        to_job, keep, seen, extra = stream.spec.to_job, stream.keep, self._seen, stream.extra
         remaining = self._remaining()
         region = stream.region
         consumed = len(items)
-        for index in range(skip, len(items)):
+        for index in range(stream.skip, len(items)):
             if remaining is not None and len(jobs) >= remaining:
                 consumed = index
                 break
@@ -192,6 +291,8 @@ class Listing:
                 if identity in seen:
                     continue
                 seen.add(identity)
+            if extra:
+                job.update(extra)
             jobs.append(job)
         self.written += len(jobs)
         return jobs, consumed

@@ -50,13 +50,15 @@ def _columns(
 aws_options = _stack(
     click.option(
         "--profile",
-        metavar="NAME",
-        help="AWS profile to use (default: AWS_PROFILE, then the default profile).",
+        metavar="NAME[,NAME]",
+        help="AWS profile(s) to use, comma-separated (default: AWS_PROFILE, then the "
+        "default profile).",
     ),
     click.option(
         "--region",
-        metavar="REGION",
-        help="AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile's).",
+        metavar="REGION[,REGION]",
+        help="AWS region(s), comma-separated, or 'all' for every region the service is "
+        "offered in (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile's).",
     ),
     click.option(
         "--endpoint-url",
@@ -67,6 +69,16 @@ aws_options = _stack(
         "--sandbox",
         is_flag=True,
         help="List the demo jobs of jobctl's embedded local endpoint; no AWS account needed.",
+    ),
+    click.option(
+        "--concurrency",
+        type=int,
+        metavar="N",
+        default=8,
+        show_default=True,
+        callback=_positive,
+        help="Requests in flight at once when a listing spans several regions, profiles, "
+        "parents or statuses.",
     ),
     click.option(
         "--debug",
@@ -133,6 +145,7 @@ class Settings:
     region: str | None = None
     endpoint_url: str | None = None
     sandbox: bool = False
+    concurrency: int = 8
     debug: bool = False
     max_items: int | None = None
     page_size: int | None = None

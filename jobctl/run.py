@@ -1,4 +1,4 @@
-"""Running a listing command: settings → plan → streams → renderer, and its exit status.
+"""Running a listing command: settings → streams → renderer, and its exit status.
 
 This is the one place that turns failures into messages and exit codes, so every command
 behaves the same when a page fails, the reader goes away or the user presses Ctrl-C.
@@ -10,12 +10,13 @@ import contextlib
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NoReturn
 
 from jobctl.aws import Clients, Target
 from jobctl.errors import ExitStatus, Interrupted, JobctlError, UsageError, classify
-from jobctl.listing import Listing, Stream, StreamFailed
+from jobctl.fanout import Part, TargetFailure, apply_resume, build_streams
+from jobctl.listing import Listing, StreamFailed
 from jobctl.options import Settings
 from jobctl.output import Renderer, RenderOptions, renderer_for
 from jobctl.output.text import terminal_safe
@@ -26,97 +27,14 @@ from jobctl.tokens import Resume, decode, encode, fingerprint
 RESUME_HINT = "jobctl: resume with --starting-token {token}"
 
 
-class Exit(Exception):
-    """Ends the command with a status once everything is written."""
-
-    def __init__(self, status: ExitStatus):
-        super().__init__(status.name)
-        self.status = status
-
-
 def say(streams: Streams, message: str) -> None:
     """One line on stderr, made terminal-safe (messages quote job data and server text)."""
     streams.stderr.write(terminal_safe(message) + "\n")
     streams.stderr.flush()
 
 
-def check_page_size(spec: ServiceSpec, settings: Settings) -> None:
-    if settings.page_size is None:
-        return
-    limit = spec.max_page_size()
-    if limit is not None and settings.page_size > limit:
-        raise UsageError(
-            f"--page-size {settings.page_size} is over {spec.name}'s maximum of {limit} "
-            "jobs per call"
-        )
-
-
-def resolve_times(spec: ServiceSpec, values: dict[str, Any], now: float) -> dict[str, Any]:
-    """Time flags arrive as text; resolve them against the listing's start."""
-    from datetime import datetime, timezone
-
-    from jobctl.timeparse import parse_time
-
-    moment = datetime.fromtimestamp(now, timezone.utc)
-    resolved = dict(values)
-    for flag in spec.flags:
-        if flag.kind == "time" and values.get(flag.dest) is not None:
-            resolved[flag.dest] = parse_time(values[flag.dest], now=moment)
-    return resolved
-
-
-@contextlib.contextmanager
-def endpoint(settings: Settings) -> Iterator[Target]:
-    """The target of a listing; with --sandbox, an embedded endpoint for its duration."""
-    if not settings.sandbox:
-        yield Target(settings.profile, settings.region, settings.endpoint_url)
-        return
-    if settings.endpoint_url:
-        raise UsageError("--sandbox and --endpoint-url cannot be used together")
-    from jobctl.sandbox import Sandbox
-
-    with Sandbox() as sandbox:
-        yield Target(None, settings.region or sandbox.region, sandbox.endpoint_url, sandbox=True)
-
-
-def run_service(spec: ServiceSpec, values: dict[str, Any], settings: Settings) -> NoReturn:
-    """Run one service's listing and exit with its status."""
-    streams = Streams.from_process()
-    status = guarded(
-        streams, settings, lambda clients: list_service(spec, values, settings, streams, clients)
-    )
-    sys.exit(int(status))
-
-
-def guarded(streams: Streams, settings: Settings, body: Any) -> ExitStatus:
-    """Run `body(clients)`; map whatever escapes it to a message and an exit status."""
-    clients = Clients()
-    if settings.debug:
-        from jobctl.aws import enable_debug_logging
-
-        enable_debug_logging(streams.stderr, clients)
-    try:
-        return body(clients)  # type: ignore[no-any-return]
-    except Exit as done:
-        return done.status
-    except Interrupted as interrupt:
-        return interrupt.status
-    except KeyboardInterrupt:
-        return ExitStatus.SIGINT
-    except BrokenPipeError:
-        silence_stdout()
-        return ExitStatus.SIGPIPE
-    except JobctlError as error:
-        report(streams, error, settings.debug)
-        return error.status
-    except Exception as exc:  # the last line of defence: one line, never a traceback
-        error = classify(exc, service="jobctl")
-        report(streams, error, settings.debug)
-        return error.status
-
-
-def report(streams: Streams, error: JobctlError, debug: bool) -> None:
-    if debug:
+def report(streams: Streams, error: JobctlError, debug: bool = False) -> None:
+    if debug and sys.exc_info()[0] is not None:
         import traceback
 
         traceback.print_exc(file=streams.stderr)
@@ -134,62 +52,144 @@ def silence_stdout() -> None:
         pass
 
 
-def list_service(
-    spec: ServiceSpec,
-    values: dict[str, Any],
-    settings: Settings,
-    streams: Streams,
-    clients: Clients,
+def run_service(spec: ServiceSpec, values: dict[str, Any], settings: Settings) -> NoReturn:
+    """The command of one service: list it and exit with the listing's status."""
+    run_parts([Part(spec, values)], settings)
+
+
+def run_parts(parts: Sequence[Part], settings: Settings) -> NoReturn:
+    streams = Streams.from_process()
+    status = guarded(
+        streams, settings, lambda clients: list_jobs(parts, settings, streams, clients)
+    )
+    sys.exit(int(status))
+
+
+def guarded(
+    streams: Streams, settings: Settings, body: Callable[[Clients], ExitStatus]
 ) -> ExitStatus:
-    check_page_size(spec, settings)
-    services = [spec.name]
+    """Run `body(clients)`; map whatever escapes it to a message and an exit status."""
+    clients = Clients()
+    if settings.debug:
+        from jobctl.aws import enable_debug_logging
+
+        enable_debug_logging(streams.stderr, clients)
+    try:
+        return body(clients)
+    except Interrupted as interrupt:
+        return interrupt.status
+    except KeyboardInterrupt:
+        return ExitStatus.SIGINT
+    except BrokenPipeError:
+        silence_stdout()
+        return ExitStatus.SIGPIPE
+    except JobctlError as error:
+        report(streams, error, settings.debug)
+        return error.status
+    except Exception as exc:  # the last line of defence: one line, never a traceback
+        error = classify(exc, service="jobctl")
+        report(streams, error, settings.debug)
+        return error.status
+
+
+def check_page_size(specs: Sequence[ServiceSpec], settings: Settings) -> None:
+    if settings.page_size is None:
+        return
+    for spec in specs:
+        limit = spec.max_page_size()
+        if limit is not None and settings.page_size > limit:
+            raise UsageError(
+                f"--page-size {settings.page_size} is over {spec.name}'s maximum of {limit} "
+                "jobs per call"
+            )
+
+
+@contextlib.contextmanager
+def endpoint(settings: Settings) -> Iterator[Target]:
+    """The base target of a listing; with --sandbox, an embedded endpoint for its duration."""
+    if not settings.sandbox:
+        yield Target(_first(settings.profile), None, settings.endpoint_url)
+        return
+    if settings.endpoint_url:
+        raise UsageError("--sandbox and --endpoint-url cannot be used together")
+    if settings.profile:
+        raise UsageError("--sandbox uses its own credentials; drop --profile")
+    from jobctl.sandbox import Sandbox
+
+    with Sandbox() as sandbox:
+        os.environ.setdefault("AWS_REGION", sandbox.region)
+        yield Target(None, None, sandbox.endpoint_url, sandbox=True)
+
+
+def _first(profiles: str | None) -> str | None:
+    return profiles.split(",")[0].strip() or None if profiles else None
+
+
+def list_jobs(
+    parts: Sequence[Part], settings: Settings, streams: Streams, clients: Clients
+) -> ExitStatus:
+    check_page_size([part.spec for part in parts], settings)
+    names = [part.spec.name for part in parts]
     query = fingerprint(
         {
-            "services": services,
-            "values": values,
+            "services": names,
+            "values": {part.spec.name: dict(part.values) for part in parts},
             "region": settings.region,
             "profile": settings.profile,
         }
     )
     resume: Resume | None = None
     if settings.starting_token is not None:
-        resume = decode(settings.starting_token, query=query, services=services)
+        resume = decode(settings.starting_token, query=query, services=names)
     started = resume.started if resume else time.time()
-    plan = spec.make_plan(resolve_times(spec, values, started))
 
-    with endpoint(settings) as target:
-        region = clients.region_of(target)
-        if not region:
-            raise UsageError(
-                f"{spec.name}: no region given", hint="pass --region or set AWS_REGION"
-            )
-        target = Target(target.profile, region, target.endpoint_url, target.sandbox)
-        all_streams = [Stream(query_.key, spec, target, query_, region) for query_ in plan.queries]
+    with endpoint(settings) as base:
+        all_streams, target_failures = build_streams(parts, settings, base, clients, started)
         if resume is not None:
-            apply_resume(all_streams, resume)
+            for warning in apply_resume(all_streams, resume):
+                say(streams, f"jobctl: warning: {warning}")
+            target_failures = [f for f in target_failures if _named(f, resume)]
+        for failure in target_failures:
+            report(streams, failure.error)
+        several_profiles = any("profile" in stream.extra for stream in all_streams)
         listing = Listing(
             all_streams,
             clients,
-            keep=plan.keep,
             page_size=settings.page_size,
             max_items=settings.max_items,
-            dedupe=len(plan.queries) > 1,
+            dedupe=len(all_streams) > 1,
+            concurrency=settings.concurrency,
+            on_failure=lambda failed: report(streams, failed.error),
+            on_progress=_progress(streams) if len(all_streams) > 1 else None,
         )
-        return write_listing(listing, settings, streams, query, started)
+        extra = ("profile",) if several_profiles else ()
+        return write_listing(listing, settings, streams, query, started, target_failures, extra)
 
 
-def apply_resume(all_streams: list[Stream], resume: Resume) -> None:
-    by_key = {(p.service, p.key): p for p in resume.positions}
-    known = {(s.spec.name, s.key) for s in all_streams}
-    if not set(by_key) <= known:
-        raise UsageError("--starting-token: this token belongs to a listing with other arguments")
-    for stream in all_streams:
-        position = by_key.get((stream.spec.name, stream.key))
-        if position is None:
-            stream.done = True
-        else:
-            stream.token, stream.skip = position.token, position.skip
-            stream.resumed = position.token is not None
+def _named(failure: TargetFailure, resume: Resume) -> bool:
+    """On resume, a discovery failure matters only if the token still names its target."""
+    wanted = (failure.position.service, failure.position.key)
+    return any((p.service, p.key) == wanted for p in resume.positions)
+
+
+def _progress(streams: Streams) -> Callable[[Listing], None] | None:
+    """Targets done / total and jobs so far, on one line of a terminal's stderr only."""
+    if not streams.stderr_tty:
+        return None
+    last = [0.0]
+
+    def show(listing: Listing) -> None:
+        now = time.monotonic()
+        if now - last[0] < 0.1:
+            return
+        last[0] = now
+        streams.stderr.write(
+            f"\r\x1b[Kjobctl: {listing.streams_done}/{len(listing.streams)} done, "
+            f"{listing.written} jobs"
+        )
+        streams.stderr.flush()
+
+    return show
 
 
 def make_renderer(settings: Settings, streams: Streams, extra: tuple[str, ...] = ()) -> Renderer:
@@ -204,20 +204,27 @@ def make_renderer(settings: Settings, streams: Streams, extra: tuple[str, ...] =
     return renderer_for(settings.output)(streams.stdout, options, streams.stderr)
 
 
+def _output_error(exc: OSError) -> JobctlError:
+    return JobctlError(f"cannot write output: {exc.strerror or exc}")
+
+
 def write_listing(
-    listing: Listing, settings: Settings, streams: Streams, query: str, started: float
+    listing: Listing,
+    settings: Settings,
+    streams: Streams,
+    query: str,
+    started: float,
+    target_failures: Sequence[TargetFailure] = (),
+    extra: tuple[str, ...] = (),
 ) -> ExitStatus:
     """Stream the listing into its renderer; whatever happens, close the output well,
-    report once, and print where to resume."""
-    renderer = make_renderer(settings, streams)
-    failure: JobctlError | None = None
+    then give the exit status and, when jobs are left, where to resume."""
+    renderer = make_renderer(settings, streams, extra)
     interrupted: ExitStatus | None = None
     try:
         renderer.begin()
         for page in listing.pages():
             renderer.write(page)
-    except StreamFailed as failed:
-        failure = failed.error
     except Interrupted as interrupt:
         interrupted = interrupt.status
     except KeyboardInterrupt:
@@ -225,28 +232,45 @@ def write_listing(
     except BrokenPipeError:
         raise
     except OSError as exc:
-        raise JobctlError(f"cannot write output: {exc.strerror or exc}") from exc
+        raise _output_error(exc) from exc
+    finally:
+        if streams.stderr_tty and len(listing.streams) > 1:
+            streams.stderr.write("\r\x1b[K")
     try:
         renderer.end()
     except BrokenPipeError:
         raise
     except OSError as exc:
-        raise JobctlError(f"cannot write output: {exc.strerror or exc}") from exc
+        raise _output_error(exc) from exc
 
-    status = ExitStatus.OK
-    if failure is not None:
-        report(streams, failure, settings.debug)
-        status = failure.status
-        if listing.written and status not in (ExitStatus.AUTH,):
-            status = ExitStatus.PARTIAL
+    status = exit_status(listing, listing.failures, target_failures)
     if interrupted is not None:
         status = interrupted
-    stopped = (
+    positions = listing.positions() + [f.position for f in target_failures]
+    unfinished = bool(positions)
+    told_to_resume = (
         listing.stopped_early
         or interrupted is not None
-        or (failure is not None and listing.written > 0)
+        or (status != ExitStatus.OK and (listing.written > 0 or listing.streams_done > 0))
     )
-    if stopped and not listing.finished:
-        token = encode(listing.positions(), query, started)
-        say(streams, RESUME_HINT.format(token=token))
+    if unfinished and told_to_resume:
+        say(streams, RESUME_HINT.format(token=encode(positions, query, started)))
     return status
+
+
+def exit_status(
+    listing: Listing, failures: Sequence[StreamFailed], target_failures: Sequence[TargetFailure]
+) -> ExitStatus:
+    """0 when every stream finished; 3 when some failed after others gave jobs; else the
+    failure's own status (auth 4, usage 2, service 5)."""
+    errors = [f.error for f in failures] + [f.error for f in target_failures]
+    if not errors:
+        return ExitStatus.OK
+    some_succeeded = listing.streams_done > 0
+    if not some_succeeded:
+        if any(error.status == ExitStatus.AUTH for error in errors):
+            return ExitStatus.AUTH
+        if listing.written:
+            return ExitStatus.PARTIAL
+        return errors[0].status
+    return ExitStatus.PARTIAL

@@ -78,8 +78,16 @@ class ServiceSpec:
     documented_max_page_size: int | None = None
     plan: Callable[[Mapping[str, Any]], Plan] | None = None
     epilog: str = ""
-    id_key: str = "id"
+    # Flags naming a parent (an app, a branch, a queue). When any is missing, `discover`
+    # finds the parents (as flag values) and the plan runs once for each.
+    parents: tuple[str, ...] = ()
+    discover: Callable[[Callable[[str], Any], Mapping[str, Any]], list[dict[str, str]]] | None = (
+        None
+    )
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def needs_discovery(self, values: Mapping[str, Any]) -> bool:
+        return self.discover is not None and any(not values.get(p) for p in self.parents)
 
     def max_page_size(self) -> int | None:
         from jobctl import model

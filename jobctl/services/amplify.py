@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from jobctl import discovery
 from jobctl.job import Job, TimeKind, first_line, state_of, time_or_none, with_iso_times
 from jobctl.spec import Flag, ServiceSpec
 
@@ -54,25 +55,26 @@ SPEC = ServiceSpec(
     limit_member="maxResults",
     summary="List the deployment jobs of an Amplify Hosting branch.",
     description="Newest first, as Amplify returns them. The job name is the first line "
-    "of its commit message.",
+    "of its commit message. Without --app-id or --branch, jobctl finds every app and "
+    "branch (ListApps, ListBranches) and lists them all.",
     flags=(
         Flag(
             "--app-id",
             "appId",
-            "The Amplify app ID (d followed by letters and digits).",
-            required=True,
+            "The Amplify app ID (d followed by letters and digits); default: every app.",
             metavar="ID",
             validate_member="appId",
         ),
         Flag(
             "--branch",
             "branchName",
-            "The branch whose jobs to list.",
+            "The branch whose jobs to list; default: every branch.",
             aliases=("--branch-name",),
-            required=True,
             metavar="NAME",
             validate_member="branchName",
         ),
     ),
     to_job=to_job,
+    parents=("app_id", "branch"),
+    discover=discovery.amplify_branches,
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from jobctl import discovery
 from jobctl.job import Job, TimeKind, state_of, time_or_none, with_iso_times
 from jobctl.spec import Flag, ServiceSpec
 
@@ -53,15 +54,15 @@ SPEC = ServiceSpec(
     limit_member="MaxResults",
     summary="List the jobs of an Amplify Studio backend environment.",
     description="The job name is its operation. AmplifyBackend statuses are free text; "
-    "--status and --operation are matched by the service.",
+    "--status and --operation are matched by the service. Without --env, jobctl "
+    "lists every backend environment of the app, or of every app.",
     flags=(
-        Flag("--app-id", "AppId", "The Amplify app ID.", required=True, metavar="ID"),
+        Flag("--app-id", "AppId", "The Amplify app ID; default: every app.", metavar="ID"),
         Flag(
             "--env",
             "BackendEnvironmentName",
-            "The backend environment whose jobs to list.",
+            "The backend environment whose jobs to list; default: every environment.",
             aliases=("--backend-environment-name",),
-            required=True,
             metavar="NAME",
         ),
         Flag("--job-id", "JobId", "Only the job with this ID.", metavar="ID"),
@@ -79,4 +80,6 @@ SPEC = ServiceSpec(
         ),
     ),
     to_job=to_job,
+    parents=("app_id", "env"),
+    discover=discovery.backend_environments,
 )

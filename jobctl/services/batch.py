@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
+from jobctl import discovery
 from jobctl.job import Job, TimeKind, state_of, time_or_none, with_iso_times
 from jobctl.spec import Flag, Plan, Query, ServiceSpec
 from jobctl.timeparse import epoch_ms
@@ -156,8 +157,7 @@ SPEC = ServiceSpec(
         Flag(
             "--job-queue",
             "jobQueue",
-            "The job queue's name or ARN.",
-            required=True,
+            "The job queue's name or ARN; default: every job queue.",
             metavar="NAME_OR_ARN",
         ),
         Flag(
@@ -197,4 +197,6 @@ SPEC = ServiceSpec(
     epilog="TIME is ISO 8601 (2026-11-01, 2026-11-01T10:00:00Z) or an age (90m, 6h, 7d).",
     to_job=to_job,
     plan=plan,
+    parents=("job_queue",),
+    discover=discovery.batch_queues,
 )

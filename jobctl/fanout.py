@@ -1,0 +1,215 @@
+"""From what the user asked to the streams of a listing: targets (profile × region),
+parents (given or discovered), and the service's plan for each."""
+
+from __future__ import annotations
+
+import queue
+import re
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from jobctl.aws import Clients, Target
+from jobctl.errors import JobctlError, UsageError, classify
+from jobctl.listing import Stream
+from jobctl.spec import ServiceSpec
+from jobctl.tokens import Position, Resume
+
+_REGION = re.compile(r"^[a-z]{2}(-[a-z0-9]+)+-\d{1,2}$")
+DISCOVER_ALL = "*"  # a position key suffix: "this target's parents were never listed"
+
+
+@dataclass(frozen=True)
+class Part:
+    """One service's share of a listing: its spec and its flag values."""
+
+    spec: ServiceSpec
+    values: Mapping[str, Any]
+
+
+@dataclass
+class TargetFailure:
+    """Discovery failed for one (service, target): nothing of it was listed."""
+
+    error: JobctlError
+    position: Position
+
+
+def split_list(text: str | None) -> list[str]:
+    if text is None:
+        return []
+    items = [part.strip() for part in text.split(",")]
+    if any(not item for item in items):
+        raise UsageError(f"empty name in {text!r}: separate names with single commas")
+    return list(dict.fromkeys(items))
+
+
+def regions_for(spec: ServiceSpec, asked: list[str], clients: Clients, base: Target) -> list[str]:
+    """The regions of one service: as asked, every region with `all`, or the default."""
+    if asked == ["all"]:
+        session = clients.session(base)
+        return list(session.get_available_regions(spec.client))
+    if "all" in asked:
+        raise UsageError("--region all cannot be combined with other regions")
+    for region in asked:
+        if not _REGION.match(region):
+            raise UsageError(f"--region: {region!r} is not an AWS region name (like us-east-1)")
+    if asked:
+        return asked
+    region = clients.region_of(base)
+    if not region:
+        raise UsageError(f"{spec.name}: no region given", hint="pass --region or set AWS_REGION")
+    return [region]
+
+
+def resolve_times(spec: ServiceSpec, values: Mapping[str, Any], started: float) -> dict[str, Any]:
+    """Time flags arrive as text; resolve them against the moment the listing began."""
+    from jobctl.timeparse import parse_time
+
+    moment = datetime.fromtimestamp(started, timezone.utc)
+    resolved = dict(values)
+    for flag in spec.flags:
+        if flag.kind == "time" and values.get(flag.dest) is not None:
+            resolved[flag.dest] = parse_time(values[flag.dest], now=moment)
+    return resolved
+
+
+def run_parallel(tasks: list[Callable[[], Any]], concurrency: int) -> list[Any]:
+    """Each task's result or exception, in order; daemon threads, so Ctrl-C is prompt."""
+    results: list[Any] = [None] * len(tasks)
+    if len(tasks) <= 1 or concurrency == 1:
+        for index, task in enumerate(tasks):
+            try:
+                results[index] = task()
+            except Exception as exc:
+                results[index] = exc
+        return results
+    work: queue.SimpleQueue[int] = queue.SimpleQueue()
+    for index in range(len(tasks)):
+        work.put(index)
+    finished: queue.Queue[int] = queue.Queue()
+
+    def worker() -> None:
+        while True:
+            try:
+                index = work.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                results[index] = tasks[index]()
+            except Exception as exc:
+                results[index] = exc
+            finished.put(index)
+
+    for _ in range(min(concurrency, len(tasks))):
+        threading.Thread(target=worker, daemon=True, name="jobctl-discover").start()
+    for _ in tasks:
+        finished.get()
+    return results
+
+
+def _label(parent: Mapping[str, str]) -> str:
+    return ",".join(f"{name}={value}" for name, value in parent.items())
+
+
+def build_streams(
+    parts: Iterable[Part],
+    settings: Any,
+    base: Target,
+    clients: Clients,
+    started: float,
+) -> tuple[list[Stream], list[TargetFailure]]:
+    """Every stream of the listing, discovering parents (concurrently) where needed."""
+    profiles = split_list(settings.profile) or [base.profile]
+    asked_regions = split_list(settings.region)
+    several_profiles = len(profiles) > 1
+    jobs: list[tuple[Part, Target, str]] = []
+    for part in parts:
+        for profile in profiles:
+            target0 = Target(profile, None, base.endpoint_url, base.sandbox)
+            for region in regions_for(part.spec, asked_regions, clients, target0):
+                target = Target(profile, region, base.endpoint_url, base.sandbox)
+                jobs.append((part, target, f"{profile or ''}@{region}"))
+    fan_out = len(jobs) > 1
+
+    def parents_of(part: Part, target: Target) -> Callable[[], list[dict[str, str]]]:
+        def discover() -> list[dict[str, str]]:
+            if not part.spec.needs_discovery(part.values):
+                return [{}]
+            assert part.spec.discover is not None
+            return part.spec.discover(lambda name: clients.client(name, target), part.values)
+
+        return discover
+
+    found = run_parallel(
+        [parents_of(part, target) for part, target, _ in jobs], settings.concurrency
+    )
+    streams: list[Stream] = []
+    failures: list[TargetFailure] = []
+    for (part, target, target_key), parents in zip(jobs, found, strict=True):
+        spec = part.spec
+        where = f"{spec.name} {target.region}" + (
+            f" profile={target.profile}" if several_profiles else ""
+        )
+        if isinstance(parents, BaseException):
+            error = classify(parents, service=spec.name)
+            prefix = f"{spec.name}: "
+            if error.message.startswith(prefix):
+                error.message = f"{where}: {error.message[len(prefix) :]}"
+            marker = Position(spec.name, f"{target_key}|{DISCOVER_ALL}")
+            failures.append(TargetFailure(error, marker))
+            continue
+        extra = {"profile": target.profile} if several_profiles else {}
+        for parent in parents:
+            plan = spec.make_plan(resolve_times(spec, {**part.values, **parent}, started))
+            parent_label = _label(parent)
+            for query in plan.queries:
+                key = f"{target_key}|{parent_label}|{query.key}"
+                detail = " ".join(
+                    x for x in (parent_label, "" if query.key == "main" else query.key) if x
+                )
+                label = (
+                    f"{where} {detail}".strip()
+                    if (fan_out or parent or len(plan.queries) > 1)
+                    else ""
+                )
+                assert target.region is not None
+                streams.append(
+                    Stream(
+                        key, spec, target, query, target.region, label, plan.keep, extra=dict(extra)
+                    )
+                )
+    return streams, failures
+
+
+def apply_resume(streams: list[Stream], resume: Resume) -> list[str]:
+    """Set each stream's position from a token; streams it does not name are finished.
+
+    Returns warnings for positions that match no stream (a parent deleted since).
+    """
+    exact = {(p.service, p.key): p for p in resume.positions}
+    rediscover = {
+        (p.service, p.key[: -len(DISCOVER_ALL)])
+        for p in resume.positions
+        if p.key.endswith(f"|{DISCOVER_ALL}")
+    }
+    matched: set[tuple[str, str]] = set()
+    for stream in streams:
+        ident = (stream.spec.name, stream.key)
+        target_prefix = (stream.spec.name, stream.key.split("|", 1)[0] + "|")
+        if ident in exact:
+            position = exact[ident]
+            stream.token, stream.skip = position.token, position.skip
+            stream.resumed = position.token is not None
+            matched.add(ident)
+        elif target_prefix in rediscover:
+            matched.add((target_prefix[0], target_prefix[1] + DISCOVER_ALL))
+        else:
+            stream.done = True
+    return [
+        f"{service}: {key.replace('|', ' ')} no longer exists; skipped"
+        for service, key in exact
+        if (service, key) not in matched and not key.endswith(DISCOVER_ALL)
+    ]
