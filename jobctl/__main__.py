@@ -46,6 +46,17 @@ def main(argv: list[str] | None = None) -> None:
 
         silence_stdout()
         status = ExitStatus.SIGPIPE
+    except Exception as exc:  # never a traceback without --debug
+        if "--debug" in (argv if argv is not None else sys.argv):
+            import traceback
+
+            traceback.print_exc()
+        from jobctl.errors import one_line
+
+        print(
+            f"jobctl: internal error: {type(exc).__name__}: {one_line(str(exc))}", file=sys.stderr
+        )
+        status = ExitStatus.INTERNAL
     sys.exit(int(status or 0))
 
 

@@ -109,6 +109,13 @@ def _auth_hint(code: str) -> str:
 
 def classify(exc: BaseException, *, service: str, used_token: bool = False) -> JobctlError:
     """Turn any exception met while listing into a JobctlError with a one-line message."""
+    try:
+        return _classify(exc, service=service, used_token=used_token)
+    except Exception:  # classifying must never be what fails
+        return JobctlError(f"internal error: {type(exc).__name__}: {one_line(str(exc))}")
+
+
+def _classify(exc: BaseException, *, service: str, used_token: bool) -> JobctlError:
     if isinstance(exc, JobctlError):
         return exc
     # botocore is imported lazily: `jobctl --help` must not pay for it.
@@ -157,7 +164,9 @@ def classify(exc: BaseException, *, service: str, used_token: bool = False) -> J
         return ServiceError(f"{service}: timed out: {one_line(str(exc))}")
     if isinstance(exc, bce.HTTPClientError):
         return ServiceError(f"{service}: connection failed: {one_line(str(exc))}")
-    if isinstance(exc, bce.ResponseParserError):
+    from botocore.parsers import ResponseParserError
+
+    if isinstance(exc, ResponseParserError):
         return ServiceError(f"{service}: the service sent a response jobctl cannot read")
     if isinstance(exc, bce.PaginationError):
         return ServiceError(f"{service}: {one_line(str(exc))}")
