@@ -50,7 +50,7 @@ class Run:
 
 
 def invoke(*args: str, env: dict[str, str] | None = None) -> Run:
-    result = CliRunner().invoke(cli, list(args), env=env, catch_exceptions=True)
+    result = CliRunner().invoke(cli, list(args), env=env, prog_name="jobctl")
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise AssertionError(f"jobctl raised {result.exception!r}") from result.exception
     return Run(result.exit_code, result.stdout, result.stderr, result)
