@@ -1,0 +1,29 @@
+"""Serve a sandbox in its own process for the benchmarks; print its URL, then wait.
+
+    python bench/_serve.py JOBS [LATENCY_MS]
+
+The sandbox runs apart from the measuring process so that process stays small: Linux
+carries a parent's resident size into a child's peak RSS through fork and exec, which
+would otherwise add the sandbox's jobs to every client measured. It stops when its
+standard input closes.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from jobctl.sandbox import Faults, Sandbox
+
+
+def main() -> None:
+    jobs = int(sys.argv[1])
+    latency_ms = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+    with Sandbox(
+        jobs_per_service=jobs, regions=("us-east-1",), faults=Faults(latency_ms=latency_ms)
+    ) as sandbox:
+        print(sandbox.endpoint_url, flush=True)
+        sys.stdin.read()  # until the benchmark closes our stdin
+
+
+if __name__ == "__main__":
+    main()
