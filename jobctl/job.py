@@ -80,6 +80,13 @@ def to_iso(value: Any, kind: TimeKind = "datetime") -> str | None:
 
     Never raises: a timestamp jobctl cannot read becomes null in the normalized job.
     """
+    try:
+        return _to_iso(value, kind)
+    except (OverflowError, ValueError, TypeError):
+        return None
+
+
+def _to_iso(value: Any, kind: TimeKind) -> str | None:
     if value is None or value == "" or isinstance(value, bool):
         return None
     if isinstance(value, datetime):
@@ -93,7 +100,7 @@ def to_iso(value: Any, kind: TimeKind = "datetime") -> str | None:
         return _from_epoch_seconds(seconds)
     if isinstance(value, str):
         if _NUMERIC.match(value):
-            return to_iso(float(value), kind)
+            return _to_iso(float(value), kind)
         return _from_iso(value)
     return None
 
@@ -116,26 +123,25 @@ def first_line(text: Any) -> str | None:
     return text.strip() or None
 
 
-def with_iso_times(item: Mapping[str, Any], kinds: Mapping[str, TimeKind]) -> dict[str, Any]:
-    """A copy of a service's item whose timestamps are ISO 8601 strings.
+def with_iso_times(
+    item: Mapping[str, Any], kinds: Mapping[str, TimeKind]
+) -> tuple[dict[str, Any], dict[str, str | None]]:
+    """A copy of a service's item whose timestamps are ISO 8601 strings, and the
+    timestamps alone (None where unreadable) for the normalized fields.
 
-    A value that cannot be read as a time is kept as the service sent it.
+    A value that cannot be read as a time is kept in the copy as the service sent it.
     """
     raw = dict(item)
+    times: dict[str, str | None] = {}
     for key, kind in kinds.items():
         value = raw.get(key)
-        if value is not None:
-            converted = to_iso(value, kind)
-            if converted is not None:
-                raw[key] = converted
-    return raw
+        converted = None if value is None else to_iso(value, kind)
+        times[key] = converted
+        if converted is not None:
+            raw[key] = converted
+    return raw, times
 
 
 def as_mapping(item: Any) -> Mapping[str, Any]:
     """A service item as a mapping, even when a broken server sent something else."""
     return item if isinstance(item, Mapping) else {"value": item}
-
-
-def time_or_none(value: Any) -> str | None:
-    """A normalized time field: the ISO string already made for `raw`, else null."""
-    return value if isinstance(value, str) and value.endswith("Z") else None

@@ -108,7 +108,8 @@ def decode(token: str, *, query: str, services: Iterable[str]) -> Resume:
             "--starting-token: this token belongs to a listing with other arguments; "
             "rerun with the same filters and region as the listing that printed it"
         )
-    if any(p.skip < 0 for p in positions):
+    if any(p.skip < 0 for p in positions) or not (0 <= started < 1e11):
+        # (NaN fails the range check too.)
         raise TokenError("--starting-token: the token is damaged")
     return Resume(positions, started)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import csv
+import re
 from collections.abc import Sequence
 
 from jobctl.job import Job
@@ -43,15 +43,22 @@ class _DelimitedRenderer(Renderer):
         raise NotImplementedError
 
 
-class CsvRenderer(_DelimitedRenderer):
-    """RFC 4180 quoting; rows end in \\n for shell tools."""
+_NEEDS_QUOTES = re.compile(r'[",\r\n]')
 
-    def begin(self) -> None:
-        self._writer = csv.writer(self.out, lineterminator="\n")
-        super().begin()
+
+def _csv_field(value: str) -> str:
+    # RFC 4180 quoting, done here because the csv module quotes a bare CR only when it is
+    # part of the line terminator, and a bare CR would split the record for readers.
+    if _NEEDS_QUOTES.search(value):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+class CsvRenderer(_DelimitedRenderer):
+    """RFC 4180 fields; rows end in \\n for shell tools."""
 
     def _write_rows(self, rows: list[list[str]]) -> None:
-        self._writer.writerows(rows)
+        self.out.write("".join(",".join(map(_csv_field, row)) + "\n" for row in rows))
 
 
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from jobctl import discovery
-from jobctl.job import Job, TimeKind, first_line, state_of, time_or_none, with_iso_times
+from jobctl.job import Job, TimeKind, first_line, state_of, with_iso_times
 from jobctl.spec import Flag, ServiceSpec
 
 STATES = {
@@ -27,7 +27,7 @@ TIMESTAMPS: dict[str, TimeKind] = {
 
 
 def to_job(item: Mapping[str, Any], region: str) -> Job:
-    raw = with_iso_times(item, TIMESTAMPS)
+    raw, times = with_iso_times(item, TIMESTAMPS)
     status = item.get("status")
     return {
         "service": "amplify",
@@ -37,9 +37,9 @@ def to_job(item: Mapping[str, Any], region: str) -> Job:
         "status": status,
         "state": state_of(status, STATES),
         # An Amplify job is created when it starts; it has no separate update time.
-        "created_at": time_or_none(raw.get("startTime")),
-        "started_at": time_or_none(raw.get("startTime")),
-        "ended_at": time_or_none(raw.get("endTime")),
+        "created_at": times["startTime"],
+        "started_at": times["startTime"],
+        "ended_at": times["endTime"],
         "updated_at": None,
         "arn": item.get("jobArn"),
         "raw": raw,

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from jobctl import discovery
-from jobctl.job import Job, TimeKind, state_of, time_or_none, with_iso_times
+from jobctl.job import Job, TimeKind, state_of, with_iso_times
 from jobctl.spec import Flag, ServiceSpec
 
 # AmplifyBackend statuses are free text in any case; keys are upper case.
@@ -27,7 +27,7 @@ TIMESTAMPS: dict[str, TimeKind] = {"CreateTime": "text", "UpdateTime": "text"}
 
 
 def to_job(item: Mapping[str, Any], region: str) -> Job:
-    raw = with_iso_times(item, TIMESTAMPS)
+    raw, times = with_iso_times(item, TIMESTAMPS)
     status = item.get("Status")
     return {
         "service": "amplify-backend",
@@ -36,10 +36,10 @@ def to_job(item: Mapping[str, Any], region: str) -> Job:
         "name": item.get("Operation"),
         "status": status,
         "state": state_of(status, STATES, any_case=True),
-        "created_at": time_or_none(raw.get("CreateTime")),
+        "created_at": times["CreateTime"],
         "started_at": None,
         "ended_at": None,
-        "updated_at": time_or_none(raw.get("UpdateTime")),
+        "updated_at": times["UpdateTime"],
         "arn": None,
         "raw": raw,
     }

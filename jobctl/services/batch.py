@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from jobctl import discovery
-from jobctl.job import Job, TimeKind, state_of, time_or_none, with_iso_times
+from jobctl.job import Job, TimeKind, state_of, with_iso_times
 from jobctl.spec import Flag, Plan, Query, ServiceSpec
 from jobctl.timeparse import epoch_ms
 
@@ -36,7 +36,7 @@ TIMESTAMPS: dict[str, TimeKind] = {
 
 
 def to_job(item: Mapping[str, Any], region: str) -> Job:
-    raw = with_iso_times(item, TIMESTAMPS)
+    raw, times = with_iso_times(item, TIMESTAMPS)
     status = item.get("status")
     return {
         "service": "batch",
@@ -45,9 +45,9 @@ def to_job(item: Mapping[str, Any], region: str) -> Job:
         "name": item.get("jobName"),
         "status": status,
         "state": state_of(status, STATES),
-        "created_at": time_or_none(raw.get("createdAt")),
-        "started_at": time_or_none(raw.get("startedAt")),
-        "ended_at": time_or_none(raw.get("stoppedAt")),
+        "created_at": times["createdAt"],
+        "started_at": times["startedAt"],
+        "ended_at": times["stoppedAt"],
         "updated_at": None,
         "arn": item.get("jobArn"),
         "raw": raw,

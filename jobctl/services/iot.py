@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from jobctl.job import Job, TimeKind, state_of, time_or_none, with_iso_times
+from jobctl.job import Job, TimeKind, state_of, with_iso_times
 from jobctl.spec import Flag, ServiceSpec
 
 STATES = {
@@ -23,7 +23,7 @@ TIMESTAMPS: dict[str, TimeKind] = {
 
 
 def to_job(item: Mapping[str, Any], region: str) -> Job:
-    raw = with_iso_times(item, TIMESTAMPS)
+    raw, times = with_iso_times(item, TIMESTAMPS)
     status = item.get("status")
     job_id = item.get("jobId")
     return {
@@ -34,10 +34,10 @@ def to_job(item: Mapping[str, Any], region: str) -> Job:
         "name": job_id,
         "status": status,
         "state": state_of(status, STATES),
-        "created_at": time_or_none(raw.get("createdAt")),
+        "created_at": times["createdAt"],
         "started_at": None,
-        "ended_at": time_or_none(raw.get("completedAt")),
-        "updated_at": time_or_none(raw.get("lastUpdatedAt")),
+        "ended_at": times["completedAt"],
+        "updated_at": times["lastUpdatedAt"],
         "arn": item.get("jobArn"),
         "raw": raw,
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from jobctl.job import Job, TimeKind, state_of, time_or_none, with_iso_times
+from jobctl.job import Job, TimeKind, state_of, with_iso_times
 from jobctl.spec import ServiceSpec
 
 STATES = {
@@ -27,7 +27,7 @@ TIMESTAMPS: dict[str, TimeKind] = {"CreationDate": "datetime"}
 
 
 def to_job(item: Mapping[str, Any], region: str) -> Job:
-    raw = with_iso_times(item, TIMESTAMPS)
+    raw, times = with_iso_times(item, TIMESTAMPS)
     status = item.get("JobState")
     return {
         "service": "snowball",
@@ -36,7 +36,7 @@ def to_job(item: Mapping[str, Any], region: str) -> Job:
         "name": item.get("Description"),
         "status": status,
         "state": state_of(status, STATES),
-        "created_at": time_or_none(raw.get("CreationDate")),
+        "created_at": times["CreationDate"],
         "started_at": None,
         "ended_at": None,
         "updated_at": None,
