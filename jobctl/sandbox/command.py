@@ -1,0 +1,184 @@
+"""``jobctl sandbox``: serve the embedded endpoint until Ctrl-C.
+
+stdout carries only shell: ``export`` lines and ``#`` comments with commands to try, so
+``eval "$(jobctl sandbox --print-env)"`` works. Progress and the request log go to stderr.
+The fault flags are generated from the ``Faults`` dataclass, one flag per field.
+"""
+
+from __future__ import annotations
+
+import shlex
+import signal
+import threading
+from dataclasses import MISSING, fields
+from typing import Any
+
+import click
+
+from jobctl.sandbox.faults import Faults
+
+DEFAULT_PORT = 4599
+CREDENTIALS = {"AWS_ACCESS_KEY_ID": "jobctl-sandbox", "AWS_SECRET_ACCESS_KEY": "sandbox"}
+_FLAG_NAMES = {"regions": "--fault-region", "services": "--fault-service"}
+
+
+def _fault_options(command: Any) -> Any:
+    """One click option per Faults field, in declaration order."""
+    for spec in reversed([f for f in fields(Faults) if f.init]):
+        flag = _FLAG_NAMES.get(spec.name, "--" + spec.name.replace("_", "-"))
+        default = spec.default if spec.default is not MISSING else None
+        extra: dict[str, Any] = {"help": spec.metadata["help"], "show_default": False}
+        choices = spec.metadata.get("choices")
+        if isinstance(default, tuple):
+            extra |= {"multiple": True, "type": click.Choice(choices) if choices else str}
+        elif choices:
+            extra["type"] = click.Choice(choices)
+        elif isinstance(default, bool):
+            extra["is_flag"] = True
+        elif isinstance(default, float):
+            extra |= {"type": click.FloatRange(min=0), "metavar": "SECONDS"}
+        else:
+            metavar = "K" if "page" in spec.name else "MS" if spec.name.endswith("_ms") else "N"
+            extra |= {"type": click.IntRange(min=0), "metavar": metavar}
+        command = click.option(flag, spec.name, default=default, **extra)(command)
+    return command
+
+
+@click.command("sandbox")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=DEFAULT_PORT,
+    show_default=True,
+    help="Port to listen on; 0 picks a free one.",
+)
+@click.option(
+    "--jobs",
+    "jobs_per_service",
+    type=click.IntRange(0, 100_000),
+    default=300,
+    show_default=True,
+    help="Demo jobs per service in each demo region.",
+)
+@click.option(
+    "--data",
+    "data_file",
+    type=click.Path(dir_okay=False),
+    help="Serve the jobs in this JSON file instead of demo data (see docs/sandbox.md).",
+)
+@click.option("--region", default="us-east-1", show_default=True, help="Default region.")
+@click.option(
+    "--print-env",
+    is_flag=True,
+    help="Print the export lines for --host/--port and exit, without serving.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Do not log requests on stderr.")
+@_fault_options
+@click.pass_context
+def sandbox(ctx: click.Context, **options: Any) -> None:
+    """Serve Amplify, AmplifyBackend, IoT, Batch and Snowball job listings locally.
+
+    The endpoint speaks the services' real wire protocols, so boto3, the AWS CLI and
+    jobctl work against it unchanged. It serves deterministic demo data, or the jobs in
+    --data. Fault flags make it misbehave on purpose, for testing clients.
+    """
+    fault_values = {f.name: options.pop(f.name) for f in fields(Faults) if f.init}
+    if options["print_env"]:
+        if options["port"] == 0:
+            raise click.UsageError("--print-env needs a fixed --port (the default is 4599)")
+        url = f"http://{options['host']}:{options['port']}"
+        click.echo(_env_lines(url, options["region"]))
+        return
+    source = ctx.get_parameter_source("jobs_per_service")
+    if options["data_file"] and source is click.core.ParameterSource.COMMANDLINE:
+        raise click.UsageError("--jobs and --data cannot be used together")
+    _serve(options, Faults(**fault_values))
+
+
+def _serve(options: dict[str, Any], faults: Faults) -> None:
+    from jobctl.sandbox.records import DataError
+    from jobctl.sandbox.server import RequestRecord, Sandbox
+
+    def log(record: RequestRecord) -> None:
+        where = " ".join(str(p) for p in (record.service, record.operation, record.region))
+        outcome = f"{record.status}" + (f" {record.error}" if record.error else "")
+        extra = f" [{', '.join(record.faults)}]" if record.faults else ""
+        click.echo(f"{record.method} {record.path} {where} -> {outcome}{extra}", err=True)
+
+    try:
+        sb = Sandbox(
+            options["jobs_per_service"],
+            options["data_file"],
+            faults,
+            options["host"],
+            options["port"],
+            region=options["region"],
+            on_request=None if options["quiet"] else log,
+        )
+    except DataError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--data'") from None
+    try:
+        sb.start()
+    except OSError as exc:
+        hint = " (pass --port 0 for a free port)" if options["port"] else ""
+        raise click.ClickException(
+            f"cannot listen on {options['host']}:{options['port']}: {exc.strerror}{hint}"
+        ) from None
+    click.echo(_env_lines(sb.endpoint_url, sb.region))
+    click.echo(_examples(sb))
+    click.echo(f"jobctl sandbox: serving on {sb.endpoint_url}; press Ctrl-C to stop", err=True)
+    stop = threading.Event()
+    # SIGTERM (a supervisor, `kill`) stops as cleanly as Ctrl-C does.
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        sb.stop()
+        click.echo("jobctl sandbox: stopped", err=True)
+
+
+def _env_lines(url: str, region: str) -> str:
+    values = {
+        "AWS_ENDPOINT_URL": url,
+        **CREDENTIALS,
+        "AWS_REGION": region,
+        "AWS_DEFAULT_REGION": region,
+    }
+    lines = [f"export {name}={shlex.quote(value)}" for name, value in values.items()]
+    # A profile or session token in the environment would win over the dummy keys.
+    return "\n".join([*lines, "unset AWS_PROFILE AWS_SESSION_TOKEN"])
+
+
+def _examples(sb: Any) -> str:
+    parents = sb.parents()
+    url, q = sb.endpoint_url, shlex.quote
+    lines = ["# Then try, for example:"]
+    jobctl: list[str] = []
+    aws: list[str] = []
+    if parents["amplify"]:
+        app, branch = parents["amplify"][0]
+        jobctl.append(f"jobctl amplify --app-id {q(app)} --branch {q(branch)}")
+        aws.append(f"aws amplify list-jobs --app-id {q(app)} --branch-name {q(branch)}")
+    if parents["amplify-backend"]:
+        app, env = parents["amplify-backend"][0]
+        jobctl.append(f"jobctl amplify-backend --app-id {q(app)} --env {q(env)}")
+        aws.append(
+            f"aws amplifybackend list-backend-jobs --app-id {q(app)}"
+            f" --backend-environment-name {q(env)}"
+        )
+    jobctl.append("jobctl iot --status IN_PROGRESS")
+    aws.append("aws iot list-jobs --status IN_PROGRESS")
+    if parents["batch"]:
+        queue = q(parents["batch"][0])
+        jobctl.append(f"jobctl batch --job-queue {queue} --status all")
+        aws.append(f"aws batch list-service-jobs --job-queue {queue}")
+    jobctl.append("jobctl snowball")
+    aws.append("aws snowball list-jobs")
+    lines += [f"#   {line}" for line in jobctl]
+    lines += [f"#   {line} --endpoint-url {url}" for line in aws]
+    return "\n".join(lines)

@@ -1,0 +1,374 @@
+"""The HTTP server: one endpoint for all five services, routed by method, path and headers.
+
+``Sandbox.handle`` is the whole request pipeline without sockets (route, parse, faults,
+validate, select, paginate, serialize); the request handler class only moves bytes, and
+is where the connection-level faults (reset, slow page) happen.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import socket
+import struct
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jobctl.sandbox import datafile, demo
+from jobctl.sandbox.faults import Decision, Faults
+from jobctl.sandbox.store import SandboxData
+
+if TYPE_CHECKING:
+    from jobctl.sandbox.handlers import Operation
+    from jobctl.sandbox.protocols import HttpRequest, HttpResponse, Route
+
+_CREDENTIAL = re.compile(r"Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/")
+_MAX_RECORDS = 10_000  # a long-running `jobctl sandbox` must not grow without bound
+HTML_PAGE = (
+    b"<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1>"
+    b"<p>The proxy received an invalid response from an upstream server.</p></body></html>"
+)
+
+
+@dataclass
+class RequestRecord:
+    """One request as the sandbox saw it; ``params`` are boto3's keyword arguments."""
+
+    method: str
+    path: str
+    query: str
+    region: str
+    service: str | None = None
+    operation: str | None = None
+    protocol: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    status: int | None = None
+    error: str | None = None  # the error code answered, if any
+    faults: list[str] = field(default_factory=list)
+    time: float = field(default_factory=time.time)
+
+
+class Sandbox:
+    """The embedded local AWS endpoint. Use as a context manager, or ``start``/``stop``."""
+
+    def __init__(
+        self,
+        jobs_per_service: int = 300,
+        data_file: str | Path | None = None,
+        faults: Faults | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        region: str = "us-east-1",
+        regions: tuple[str, ...] | None = None,
+        on_request: Callable[[RequestRecord], None] | None = None,
+    ) -> None:
+        """``regions`` get demo data (default: ``region``, us-west-2, eu-west-1); other
+        regions answer as empty accounts. With ``data_file`` there is no demo data."""
+        if jobs_per_service < 0:
+            raise ValueError("jobs_per_service must be >= 0")
+        self.region = region
+        self.host, self.port = host, port
+        self.faults = faults or Faults()
+        self.data = SandboxData(region)
+        self.on_request = on_request
+        if data_file is not None:
+            datafile.load(data_file, self.data)
+        else:
+            wanted = regions or (region, *demo.DEMO_REGIONS)
+            for name in dict.fromkeys(wanted):
+                demo.populate(self.data, name, jobs_per_service)
+        self._records: list[RequestRecord] = []
+        self._records_lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._router: Any = None
+        self._operations: dict[tuple[str, str], Operation] = {}
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def start(self) -> Sandbox:
+        if self._server is not None:
+            raise RuntimeError("the sandbox is already running")
+        from jobctl.sandbox.handlers import OPERATIONS
+        from jobctl.sandbox.protocols import Router
+        from jobctl.sandbox.specs import SERVICES
+
+        self._operations = {(op.service, op.name): op for op in OPERATIONS}
+        self._router = Router(
+            [(op.service, SERVICES[op.service].botocore_name, op.name) for op in OPERATIONS]
+        )
+        self._stopping.clear()
+        self._server = _Server((self.host, self.port), _Handler, self)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name=f"jobctl-sandbox-{self._server.server_address[1]}",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        server, self._server = self._server, None
+        if server is None:
+            return
+        self._stopping.set()  # wakes handlers sleeping on a latency or slow-page fault
+        server.shutdown()
+        server.close_connections()
+        server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- what tests and the CLI read -------------------------------------------------------
+
+    @property
+    def endpoint_url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("the sandbox is not running; call start() or use `with`")
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def requests(self) -> list[RequestRecord]:
+        with self._records_lock:
+            return list(self._records)
+
+    def clear_requests(self) -> None:
+        with self._records_lock:
+            self._records.clear()
+
+    def parents(self, region: str | None = None) -> dict[str, list[Any]]:
+        """Discovery: {"amplify": [(appId, branch)...], "amplify-backend": [(appId, env)...],
+        "batch": [queue names], "iot-thing-groups": [names]}, busiest parents first."""
+        return self.data.parents(region)
+
+    # -- the pipeline ----------------------------------------------------------------------
+
+    def handle(self, request: HttpRequest) -> tuple[HttpResponse, Decision | None]:
+        """Answers one request; the decision says which connection-level faults apply."""
+        from jobctl.sandbox import protocols
+
+        found = _CREDENTIAL.search(request.headers.get("authorization", "") or request.query)
+        record = RequestRecord(
+            request.method, request.path, request.query, found.group(1) if found else self.region
+        )
+        with self._records_lock:
+            self._records.append(record)
+            del self._records[:-_MAX_RECORDS]
+        route = self._router.match(request)
+        if route is None:
+            message = f"No operation is served at {request.method} {request.path}"
+            response = protocols.error_response(
+                protocols.guess_protocol(request), None, "UnknownOperationException", message, 404
+            )
+            return self._finish(record, response, None)
+        record.service, record.operation, record.protocol = (
+            route.service,
+            route.operation,
+            route.protocol,
+        )
+        return self._answer(record, route, request)
+
+    def _answer(
+        self, record: RequestRecord, route: Route, request: HttpRequest
+    ) -> tuple[HttpResponse, Decision | None]:
+        from jobctl.sandbox import handlers, models, protocols, tokens, wire
+
+        op = self._operations[(route.service, route.operation)]
+        spec = op.spec
+        pagination = op.pagination or models.paginator_config(spec.botocore_name, op.name) or {}
+
+        def error(code: str, message: str, status: int) -> HttpResponse:
+            return protocols.error_response(
+                route.protocol, spec.botocore_name, code, message, status
+            )
+
+        try:
+            record.params = protocols.parse_params(route, request)
+        except wire.WireError as exc:
+            return self._finish(record, error(spec.validation_error, str(exc), 400), None)
+        token_text = record.params.get(pagination["input_token"])
+        decision = self.faults.decide(spec.name, record.region, tokens.page_number(token_text))
+        if decision:
+            record.faults = decision.labels()
+            if decision.delay:
+                self._stopping.wait(decision.delay)
+            if decision.error:
+                code, status, message = self._fault_error(
+                    decision.error, spec.name, op.name, record
+                )
+                return self._finish(record, error(code, message, status), decision)
+        try:
+            self._validate(op, record.params, pagination["limit_key"])
+            selection = op.select(self.data, record.region, record.params)
+            size = record.params.get(pagination["limit_key"]) or op.default_page_size
+            loop = decision.token_loop if decision else None
+            items, next_token = handlers.paginate(
+                op, selection, record.region, token_text, size, loop
+            )
+        except handlers.ServiceError as exc:
+            return self._finish(record, error(exc.code, exc.message, exc.status), decision)
+        output: dict[str, Any] = {pagination["result_key"]: items}
+        if next_token:
+            output[pagination["output_token"]] = next_token
+        if decision and decision.bad_body == "no-list":
+            del output[pagination["result_key"]]
+        response = protocols.success_response(route, output)
+        if decision and decision.bad_body == "html":
+            response = protocols.HttpResponse(200, {"Content-Type": "text/html"}, HTML_PAGE)
+        elif decision and decision.bad_body == "truncated":
+            response.body = response.body[: len(response.body) // 2]
+        return self._finish(record, response, decision)
+
+    def _validate(self, op: Operation, params: dict[str, Any], limit_key: str) -> None:
+        from jobctl.sandbox import handlers, models, wire
+
+        shape = models.operation_model(op.spec.botocore_name, op.name).input_shape
+        problems = wire.validate(params, shape) if shape is not None else []
+        size = params.get(limit_key)
+        if (
+            op.page_limits
+            and size is not None
+            and not op.page_limits[0] <= size <= op.page_limits[1]
+        ):
+            low, high = op.page_limits
+            problems.append(f"{limit_key} must be between {low} and {high}, got {size}")
+        if problems:
+            count = f"{len(problems)} validation error{'s' if len(problems) > 1 else ''}"
+            raise handlers.ServiceError(
+                op.spec.validation_error, f"{count} detected: {'; '.join(problems)}"
+            )
+
+    def _fault_error(
+        self, kind: str, service: str, operation: str, record: RequestRecord
+    ) -> tuple[str, int, str]:
+        from jobctl.sandbox.specs import ACCOUNT_ID, AUTH_ERRORS, SERVICES
+
+        spec = SERVICES[service]
+        if kind in AUTH_ERRORS:
+            code, status, template = AUTH_ERRORS[kind]
+            action = f"{spec.botocore_name}:{operation}"
+            message = template.format(
+                account=ACCOUNT_ID, action=action, prefix=spec.botocore_name, region=record.region
+            )
+            return code, status, message
+        if kind == "throttle":
+            return (*spec.throttle, "Rate exceeded")
+        return (*spec.server_error, "We encountered an internal error. Please try again.")
+
+    def _finish(
+        self, record: RequestRecord, response: HttpResponse, decision: Decision | None
+    ) -> tuple[HttpResponse, Decision | None]:
+        record.status = response.status
+        if response.status >= 300:
+            record.error = (
+                response.headers.get("x-amzn-ErrorType") or _error_code(response) or "Unknown"
+            )
+        if self.on_request is not None:
+            self.on_request(record)
+        return response, decision
+
+
+def _error_code(response: HttpResponse) -> str | None:
+    """The error code inside a json/cbor error body (rest-json's is in a header)."""
+    try:
+        if response.headers.get("Content-Type") == "application/cbor":
+            import cbor2
+
+            body = cbor2.loads(response.body)
+        else:
+            import json
+
+            body = json.loads(response.body)
+        return str(body.get("__type", "")).rsplit("#", 1)[-1] or None
+    except Exception:  # the log must never fail a request
+        return None
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True  # a stuck client must never keep the process alive
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], handler: type, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self.connections: set[socket.socket] = set()
+        self.connections_lock = threading.Lock()
+        super().__init__(address, handler)
+
+    def close_connections(self) -> None:
+        """Ends idle keep-alive connections, so a stopped sandbox really stops answering."""
+        with self.connections_lock:
+            for conn in self.connections:
+                with contextlib.suppress(OSError):
+                    conn.shutdown(socket.SHUT_RDWR)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as botocore's connection pool expects
+    server_version = "jobctl-sandbox"
+    timeout = 60  # idle keep-alive connections are dropped after this
+    server: _Server
+
+    def setup(self) -> None:
+        super().setup()
+        with self.server.connections_lock:
+            self.server.connections.add(self.connection)
+
+    def finish(self) -> None:
+        with self.server.connections_lock:
+            self.server.connections.discard(self.connection)
+        with contextlib.suppress(OSError):
+            super().finish()
+
+    def handle(self) -> None:
+        # The client may go away (read timeout, reset): there is nothing left to answer.
+        with contextlib.suppress(OSError):
+            super().handle()
+
+    def _serve(self) -> None:
+        from jobctl.sandbox.protocols import HttpRequest
+
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        path, _, query = self.path.partition("?")
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        response, decision = self.server.sandbox.handle(
+            HttpRequest(self.command, path, query, headers, body)
+        )
+        self.send_response(response.status)
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
+        self.send_header("Content-Length", str(len(response.body)))
+        self.end_headers()
+        if decision is not None and decision.reset:
+            self._reset_midway(response.body)
+        else:
+            self.wfile.write(response.body)
+
+    def _reset_midway(self, body: bytes) -> None:
+        """Half the promised body, then a TCP RST (SO_LINGER 0) instead of a clean close."""
+        self.wfile.write(body[: len(body) // 2])
+        self.wfile.flush()
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
+        self.connection.close()
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # requests are logged as RequestRecords, not as stderr noise
