@@ -317,12 +317,6 @@ def test_bad_starting_token_is_a_usage_error(aws: FakeAWS, token: str) -> None:
     assert aws.requests == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a token whose start time (t0) is not a usable timestamp passes "
-    "tokens.decode; fanout.resolve_times then raises in datetime.fromtimestamp and the "
-    "command exits 1 with 'internal error' instead of 2",
-)
 def test_token_with_unusable_start_time_is_a_usage_error(aws: FakeAWS) -> None:
     import base64
     import zlib

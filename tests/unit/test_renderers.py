@@ -177,13 +177,7 @@ def test_csv_quotes_commas_quotes_and_newlines() -> None:
     assert out == 'id,name\nj1,"a,b ""c""\nd"\n'
 
 
-CR_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="BUG: output/delimited.py CsvRenderer uses csv.writer(lineterminator='\\n'), "
-    "which quotes a field only for the characters of its line terminator: a bare CR in "
-    "a cell is written unquoted and splits the record for every CSV reader",
-)
-FORMULAS = ["=1+2", "+1", "-1", "@SUM(A1)", "\tx", "\nx", pytest.param("\rx", marks=CR_BUG)]
+FORMULAS = ["=1+2", "+1", "-1", "@SUM(A1)", "\tx", "\nx", "\rx"]
 
 
 @pytest.mark.parametrize("start", FORMULAS)
@@ -217,7 +211,6 @@ def test_csv_safe_values_untouched() -> None:
     assert out == "a=b,x-1\n"
 
 
-@CR_BUG
 def test_csv_carriage_return_cannot_forge_a_row() -> None:
     import csv
 

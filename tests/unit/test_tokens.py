@@ -142,12 +142,6 @@ def test_negative_skip(skip: int) -> None:
         decode(token, query=QUERY, services=["batch"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: tokens.decode accepts a non-finite or out-of-range start time (t0); "
-    "run.resolve_times then fails in datetime.fromtimestamp and the command exits 1 "
-    "(internal error) instead of 2",
-)
 @pytest.mark.parametrize("started", [float("nan"), float("inf"), 1e300, -1e300])
 def test_unusable_start_time_is_a_token_error(started: float) -> None:
     with pytest.raises(TokenError):
