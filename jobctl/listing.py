@@ -119,6 +119,7 @@ class Listing:
         concurrency: int = DEFAULT_CONCURRENCY,
         on_failure: Callable[[StreamFailed], None] | None = None,
         on_progress: Callable[[Listing], None] | None = None,
+        job_filter: Callable[[Job], bool] | None = None,
     ):
         self.streams = list(streams)
         self.clients = clients
@@ -127,6 +128,9 @@ class Listing:
         self.concurrency = max(1, concurrency)
         self.on_failure = on_failure
         self.on_progress = on_progress
+        # Client-side filters on normalized jobs (--state, --since...): applied here, once
+        # per job, so --max-items counts written jobs and positions stay exact.
+        self.job_filter = job_filter
         self.written = 0
         self.failures: list[StreamFailed] = []
         self.stopped_early = False  # --max-items ended the listing with jobs left
@@ -158,7 +162,7 @@ class Listing:
     def _page_size(self, stream: Stream) -> int | None:
         page_size = self.page_size or stream.spec.max_page_size()
         remaining = self._remaining()
-        if remaining is not None and stream.keep is None and page_size:
+        if remaining is not None and stream.keep is None and self.job_filter is None and page_size:
             page_size = min(page_size, max(remaining, 1))  # ask for no more than we print
         return page_size
 
@@ -275,6 +279,7 @@ class Listing:
         """
         jobs: list[Job] = []
         to_job, keep, seen, extra = stream.spec.to_job, stream.keep, self._seen, stream.extra
+        job_filter = self.job_filter
         remaining = self._remaining()
         region = stream.region
         consumed = len(items)
@@ -286,6 +291,8 @@ class Listing:
             if keep is not None and not keep(item):
                 continue
             job = to_job(item, region)
+            if job_filter is not None and not job_filter(job):
+                continue
             if seen is not None:
                 identity = (job["service"], region, job["id"])
                 if identity in seen:

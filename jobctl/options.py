@@ -134,7 +134,173 @@ output_options = _stack(
     ),
 )
 
-listing_options = _stack(aws_options, paging_options, output_options)
+
+def _states(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    from jobctl.job import STATES
+
+    names = tuple(dict.fromkeys(p.strip().lower() for p in value.split(",") if p.strip()))
+    unknown = [name for name in names if name not in STATES]
+    if unknown or not names:
+        raise click.BadParameter(
+            f"unknown state {', '.join(map(repr, unknown)) or repr(value)}; choose from "
+            f"{', '.join(STATES)}"
+        )
+    return names
+
+
+def _time(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    from jobctl.timeparse import parse_time
+
+    try:
+        parse_time(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    # Kept as text: an age resolves against the moment the listing (or, on resume, the
+    # first listing) began, as the services' own time flags do.
+    return value
+
+
+def _sort(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None:
+        _columns(ctx, param, value.strip().removeprefix("-"))
+    return value.strip() if value is not None else None
+
+
+def _duration(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    if value is None:
+        return None
+    from jobctl.watch import parse_duration
+
+    try:
+        return parse_duration(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _table_formats() -> tuple[str, ...]:
+    from tabulate import tabulate_formats
+
+    return tuple(tabulate_formats)
+
+
+class _LazyChoice(click.Choice):
+    """Choices (tabulate's formats) loaded only when a value is parsed or completed, so
+    help and completion of every other option never import tabulate."""
+
+    def __init__(self, load: Callable[[], tuple[str, ...]]):
+        self._load = load
+        super().__init__((), case_sensitive=False)
+
+    @property  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
+        return self._load()
+
+    @choices.setter
+    def choices(self, value: Any) -> None:  # click's __init__ assigns it
+        pass
+
+
+class _TableFormatOption(click.Option):
+    """--table-format's help lists tabulate's formats, read when help is shown."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        self.help = (
+            "Render -o table through tabulate in this format, even on a terminal "
+            "(github for a pull-request or job summary). One of: "
+            + ", ".join(_table_formats())
+            + "."
+        )
+        return super().get_help_record(ctx)
+
+
+check_options = _stack(
+    click.option(
+        "--state",
+        metavar="STATES",
+        callback=_states,
+        help="Only jobs in these states, comma-separated: queued, running, succeeded, "
+        "failed, cancelled, unknown.",
+    ),
+    click.option(
+        "--since",
+        metavar="TIME",
+        callback=_time,
+        help="Only jobs created at or after TIME (ISO 8601, or an age: 90m, 6h, 7d).",
+    ),
+    click.option(
+        "--until",
+        metavar="TIME",
+        callback=_time,
+        help="Only jobs created at or before TIME (ISO 8601, or an age: 90m, 6h, 7d).",
+    ),
+    click.option(
+        "--id",
+        "ids",
+        metavar="ID",
+        multiple=True,
+        help="Only the job with this ID; repeat for several. With --watch, an ID not "
+        "listed yet is waited for.",
+    ),
+    click.option(
+        "--sort",
+        metavar="[-]FIELD",
+        callback=_sort,
+        help="Sort the jobs by FIELD (-FIELD: descending; empty values last). Sorting "
+        "holds every job until the last arrives; no other option does.",
+    ),
+    click.option(
+        "--summary",
+        is_flag=True,
+        help="Print counts by state (and by service and region when several appear) "
+        "instead of the jobs, in the chosen output format.",
+    ),
+    click.option(
+        "--table-format",
+        metavar="FMT",
+        cls=_TableFormatOption,
+        type=_LazyChoice(_table_formats),
+        help="Render -o table through tabulate in this format (github for a job summary).",
+    ),
+    click.option(
+        "--fail-on",
+        metavar="STATES",
+        callback=_states,
+        help="Exit 6 if any listed job is in one of these states (comma-separated).",
+    ),
+    click.option(
+        "--expect",
+        metavar="STATES",
+        callback=_states,
+        help="Exit 6 unless at least one job is listed and every listed job is in one of "
+        "these states (comma-separated).",
+    ),
+    click.option(
+        "--watch",
+        is_flag=True,
+        help="List again every --interval until every job is succeeded, failed or "
+        "cancelled, then apply --fail-on and --expect.",
+    ),
+    click.option(
+        "--interval",
+        metavar="DURATION",
+        callback=_duration,
+        help="With --watch: the wait between listings (5s, 1m, or seconds)  [default: 10s]",
+    ),
+    click.option(
+        "--timeout",
+        metavar="DURATION",
+        callback=_duration,
+        help="With --watch: give up after DURATION and exit 7 (default: wait as long as it takes).",
+    ),
+)
+
+listing_options = _stack(aws_options, paging_options, output_options, check_options)
 
 
 @dataclass(frozen=True)
@@ -154,6 +320,19 @@ class Settings:
     columns: tuple[str, ...] | None = None
     no_headers: bool = False
     csv_raw: bool = False
+    # filters, checks, summaries and --watch (jobctl/checks.py, jobctl/watch.py)
+    state: tuple[str, ...] | None = None
+    since: str | None = None
+    until: str | None = None
+    ids: tuple[str, ...] = ()
+    sort: str | None = None
+    summary: bool = False
+    table_format: str | None = None
+    fail_on: tuple[str, ...] | None = None
+    expect: tuple[str, ...] | None = None
+    watch: bool = False
+    interval: float | None = None
+    timeout: float | None = None
 
     @classmethod
     def pop_from(cls, kwargs: dict[str, Any]) -> Settings:

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NoReturn
 
+from jobctl import checks
 from jobctl.aws import Clients, Target
 from jobctl.errors import ExitStatus, Interrupted, JobctlError, UsageError, classify
 from jobctl.fanout import Part, TargetFailure, apply_resume, build_streams
@@ -129,6 +130,7 @@ def list_jobs(
     parts: Sequence[Part], settings: Settings, streams: Streams, clients: Clients
 ) -> ExitStatus:
     check_page_size([part.spec for part in parts], settings)
+    checks.validate(settings)
     names = [part.spec.name for part in parts]
     query = fingerprint(
         {
@@ -136,12 +138,14 @@ def list_jobs(
             "values": {part.spec.name: dict(part.values) for part in parts},
             "region": settings.region,
             "profile": settings.profile,
+            **checks.query_args(settings),
         }
     )
     resume: Resume | None = None
     if settings.starting_token is not None:
         resume = decode(settings.starting_token, query=query, services=names)
     started = resume.started if resume else time.time()
+    parts, job_filter = checks.prepare(parts, settings, started, lambda m: say(streams, m))
 
     with endpoint(settings) as base:
         all_streams, target_failures = build_streams(parts, settings, base, clients, started)
@@ -151,6 +155,10 @@ def list_jobs(
             target_failures = [f for f in target_failures if _named(f, resume)]
         for failure in target_failures:
             report(streams, failure.error)
+        if settings.watch:
+            from jobctl.watch import watch
+
+            return watch(all_streams, target_failures, settings, streams, clients, job_filter)
         several_profiles = any("profile" in stream.extra for stream in all_streams)
         listing = Listing(
             all_streams,
@@ -161,6 +169,7 @@ def list_jobs(
             concurrency=settings.concurrency,
             on_failure=lambda failed: report(streams, failed.error),
             on_progress=_progress(streams) if len(all_streams) > 1 else None,
+            job_filter=job_filter,
         )
         extra = ("profile",) if several_profiles else ()
         return write_listing(listing, settings, streams, query, started, target_failures, extra)
@@ -200,7 +209,12 @@ def make_renderer(settings: Settings, streams: Streams, extra: tuple[str, ...] =
         color=streams.color,
         csv_raw=settings.csv_raw,
         extra_columns=extra,
+        table_format=settings.table_format,
     )
+    if settings.summary:
+        from jobctl.summary import SummaryRenderer
+
+        return SummaryRenderer(streams.stdout, options, streams.stderr, output=settings.output)
     return renderer_for(settings.output)(streams.stdout, options, streams.stderr)
 
 
@@ -219,7 +233,7 @@ def write_listing(
 ) -> ExitStatus:
     """Stream the listing into its renderer; whatever happens, close the output well,
     then give the exit status and, when jobs are left, where to resume."""
-    renderer = make_renderer(settings, streams, extra)
+    renderer, checker = checks.pipeline(make_renderer(settings, streams, extra), settings)
     interrupted: ExitStatus | None = None
     try:
         renderer.begin()
@@ -253,6 +267,8 @@ def write_listing(
         or interrupted is not None
         or (status != ExitStatus.OK and (listing.written > 0 or listing.streams_done > 0))
     )
+    if interrupted is None:
+        status = checker.conclude(status, lambda line: say(streams, line))
     if unfinished and told_to_resume:
         say(streams, RESUME_HINT.format(token=encode(positions, query, started)))
     return status

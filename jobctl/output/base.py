@@ -17,6 +17,7 @@ class RenderOptions:
     color: bool = False
     csv_raw: bool = False
     extra_columns: tuple[str, ...] = ()  # fields a listing adds, such as `account`
+    table_format: str | None = None  # a tabulate format for the table, even on a tty
 
     @property
     def chosen_columns(self) -> tuple[str, ...]:

@@ -23,6 +23,8 @@ _STATE_STYLES = {
     "unknown": "magenta",
 }
 
+_MARKDOWN_FORMATS = frozenset({"github", "pipe"})
+
 
 class TableRenderer(Renderer):
     def begin(self) -> None:
@@ -40,20 +42,26 @@ class TableRenderer(Renderer):
                 self.err.write(EMPTY_MESSAGE + "\n")
                 self.err.flush()
             return
-        if self.options.tty:
+        if self.options.table_format:
+            self._plain(self.options.table_format)
+        elif self.options.tty:
             self._rich()
         else:
             self._plain()
         self.out.flush()
 
-    def _plain(self) -> None:
+    def _plain(self, tablefmt: str = "plain") -> None:
         from tabulate import tabulate
 
         columns = self.options.chosen_columns
+        rows = self.rows
+        if tablefmt in _MARKDOWN_FORMATS:
+            # A "|" inside a cell would end it early in a Markdown table.
+            rows = [[value.replace("|", "\\|") for value in row] for row in rows]
         text = tabulate(
-            self.rows,
+            rows,
             headers=list(columns) if self.options.headers else (),
-            tablefmt="plain",
+            tablefmt=tablefmt,
             disable_numparse=True,
         )
         self.out.write(text + "\n")
