@@ -5,22 +5,19 @@ traceback."""
 
 from __future__ import annotations
 
-import http.server
 import json
 import os
 import shlex
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, ClassVar
-from urllib.parse import parse_qs, urlparse
 
 import boto3
 import pytest
+from cli_http import paged_iot
 
 BIN = Path(sys.executable).parent
 JOBCTL = BIN / "jobctl"
@@ -151,49 +148,10 @@ def test_piped_into_head_exits_141_even_when_python_is_unbuffered(moto_iot: str)
     assert run.stderr == "jobctl=141\n"
 
 
-class _PagedIoT(http.server.BaseHTTPRequestHandler):
-    """IoT ListJobs over HTTP with offset tokens (unlike moto's, they advance)."""
-
-    total = 1250
-    requests: ClassVar[list[str]] = []
-
-    def do_GET(self) -> None:
-        query = parse_qs(urlparse(self.path).query)
-        type(self).requests.append(self.path)
-        start = int(query.get("nextToken", ["0"])[0])
-        end = min(start + int(query["maxResults"][0]), self.total)
-        body: dict[str, Any] = {
-            "jobs": [
-                {
-                    "jobArn": f"arn:aws:iot:us-east-1:123456789012:job/ota-{i:05d}",
-                    "jobId": f"ota-{i:05d}",
-                    "status": "COMPLETED",
-                    "createdAt": 1714557600 + i,
-                }
-                for i in range(start, end)
-            ]
-        }
-        if end < self.total:
-            body["nextToken"] = str(end)
-        data = json.dumps(body).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
 def test_head_stops_the_api_calls() -> None:
     """Five pages of 250 jobs: the first page alone overflows the pipe, so the reader
     leaves during it and jobctl must not ask for a second page."""
-    handler = type("Paged", (_PagedIoT,), {"requests": []})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}"
+    with paged_iot(total=1250) as (url, handler):
         full = subprocess.run(
             [str(JOBCTL), "iot", "--endpoint-url", url, "-o", "jsonl"],
             capture_output=True,
@@ -210,6 +168,3 @@ def test_head_stops_the_api_calls() -> None:
         assert len(run.stdout.splitlines()) == 1
         assert run.stderr == "jobctl=141\n"
         assert handler.requests == ["/jobs?maxResults=250"]
-    finally:
-        server.shutdown()
-        server.server_close()
