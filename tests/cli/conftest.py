@@ -11,7 +11,7 @@ from cli_harness import FakeAWS
 from jobctl.aws import Clients
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="module", autouse=True)
 def shared_model_loader() -> Iterator[None]:
     """One botocore data loader for every session the tests make: each jobctl run makes a
     new boto3 session, and re-reading the service models would make each run ~5x slower.
