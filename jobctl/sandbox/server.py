@@ -36,6 +36,10 @@ HTML_PAGE = (
 )
 
 
+class _Stopped(Exception):
+    """The sandbox stopped while a request waited on a delay fault: answer nothing."""
+
+
 @dataclass
 class RequestRecord:
     """One request as the sandbox saw it; ``params`` are boto3's keyword arguments."""
@@ -205,8 +209,9 @@ class Sandbox:
         decision = self.faults.decide(spec.name, record.region, tokens.page_number(token_text))
         if decision:
             record.faults = decision.labels()
-            if decision.delay:
-                self._stopping.wait(decision.delay)
+            # A sandbox stopping mid-delay drops the request rather than answer it late.
+            if decision.delay and self._stopping.wait(decision.delay):
+                raise _Stopped
             if decision.error:
                 code, status, message = self._fault_error(
                     decision.error, spec.name, op.name, record
@@ -321,6 +326,10 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as botocore's connection pool expects
     server_version = "jobctl-sandbox"
     timeout = 60  # idle keep-alive connections are dropped after this
+    # Headers and body leave in one write with Nagle off: two small writes would wait out
+    # the client's delayed ACK (~40 ms a request).
+    wbufsize = -1
+    disable_nagle_algorithm = True
     server: _Server
 
     def setup(self) -> None:
@@ -346,9 +355,13 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         path, _, query = self.path.partition("?")
         headers = {name.lower(): value for name, value in self.headers.items()}
-        response, decision = self.server.sandbox.handle(
-            HttpRequest(self.command, path, query, headers, body)
-        )
+        try:
+            response, decision = self.server.sandbox.handle(
+                HttpRequest(self.command, path, query, headers, body)
+            )
+        except _Stopped:
+            self.close_connection = True
+            return
         self.send_response(response.status)
         for name, value in response.headers.items():
             self.send_header(name, value)
