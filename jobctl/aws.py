@@ -98,6 +98,8 @@ _SECRET_PATTERNS = [
     re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?)[^'\",}\n]+"),
     re.compile(r"(?i)(x-amz-security-token['\"]?\s*[:=]\s*['\"]?)[^'\",}\n]+"),
     re.compile(r"(?i)(signature=)[0-9a-f]+"),
+    # botocore.auth logs "Signature:" and the signature on the next line.
+    re.compile(r"(?i)(signature:\s*)[0-9a-f]{64}"),
     re.compile(r"(?i)(credential=)[^,\s'\"]+"),
     re.compile(
         r"(?i)((?:aws_)?(?:secret_access_key|session_token|secret_key|token)['\"]?\s*[:=]\s*['\"]?)[^'\",}\s]+"

@@ -354,6 +354,14 @@ class Pipeline:
     def count(self) -> int:
         return self.inner.count
 
+    @property
+    def complete(self) -> bool:
+        return self.inner.complete
+
+    @complete.setter
+    def complete(self, value: bool) -> None:
+        self.inner.complete = value
+
     def begin(self) -> None:
         self.inner.begin()
 

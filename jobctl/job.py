@@ -46,7 +46,9 @@ def _from_epoch_seconds(seconds: float) -> str | None:
         millis = round((seconds - whole) * 1000)
         if millis == 1000:
             whole, millis = whole + 1, 0
-        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole))
+        moment = time.gmtime(whole)
+        # %Y does not pad years before 1000 on glibc; ISO 8601 wants four digits.
+        stamp = f"{moment.tm_year:04d}" + time.strftime("-%m-%dT%H:%M:%S", moment)
     except (OverflowError, OSError, ValueError):
         return None
     return f"{stamp}.{millis:03d}Z" if millis else f"{stamp}Z"
@@ -59,7 +61,7 @@ def _from_datetime(value: datetime) -> str | None:
         value = value.astimezone(timezone.utc)
     except (OverflowError, ValueError):
         return None
-    stamp = value.strftime("%Y-%m-%dT%H:%M:%S")
+    stamp = f"{value.year:04d}" + value.strftime("-%m-%dT%H:%M:%S")
     millis = value.microsecond // 1000
     return f"{stamp}.{millis:03d}Z" if millis else f"{stamp}Z"
 

@@ -163,7 +163,8 @@ class Listing:
         page_size = self.page_size or stream.spec.max_page_size()
         remaining = self._remaining()
         if remaining is not None and stream.keep is None and self.job_filter is None and page_size:
-            page_size = min(page_size, max(remaining, 1))  # ask for no more than we print
+            # Ask for no more than we print (plus the items a resumed page skips).
+            page_size = min(page_size, max(remaining + stream.skip, 1))
         return page_size
 
     def _fetch(self, stream: Stream) -> Iterator[tuple[list[Any], str | None]]:
@@ -266,7 +267,9 @@ class Listing:
             stream.skip = consumed
             self.stopped_early = True
         else:
-            stream.token, stream.skip = next_token, 0
+            # A skip longer than this page (resumed with a smaller page size) carries on
+            # into the next one.
+            stream.token, stream.skip = next_token, max(0, stream.skip - len(items))
             stream.done = next_token is None
         if self._remaining() == 0 and not self.finished:
             self.stopped_early = True

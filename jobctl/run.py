@@ -250,6 +250,7 @@ def write_listing(
     finally:
         if streams.stderr_tty and len(listing.streams) > 1:
             streams.stderr.write("\r\x1b[K")
+    renderer.complete = not (listing.failures or target_failures or interrupted)
     try:
         renderer.end()
     except BrokenPipeError:

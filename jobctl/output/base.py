@@ -38,6 +38,9 @@ class Renderer:
         self.err = err
         self.options = options
         self.count = 0
+        # False when the listing failed or was interrupted: an empty output then must not
+        # claim that there are no jobs.
+        self.complete = True
 
     def begin(self) -> None:
         """Write whatever comes before the first job."""

@@ -38,7 +38,7 @@ class TableRenderer(Renderer):
 
     def end(self) -> None:
         if not self.rows:
-            if self.err is not None:
+            if self.err is not None and self.complete:
                 self.err.write(EMPTY_MESSAGE + "\n")
                 self.err.flush()
             return

@@ -110,11 +110,6 @@ def test_unknown_queue_exits_2(aws: FakeAWS) -> None:
     assert_clean(run)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: when a listing fails before any job, the table renderer's end() still "
-    "prints 'No jobs found.' after the error, claiming an empty listing that was never read",
-)
 @pytest.mark.parametrize(
     ("code", "status", "exit_status"),
     [("NotFoundException", 404, 2), ("AccessDeniedException", 403, 4), ("InternalFailure", 500, 5)],

@@ -249,12 +249,6 @@ def test_max_items_equal_to_the_total_prints_no_hint(aws: FakeAWS) -> None:
     assert ids(run) == [case.job_id(i) for i in range(3)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: listing._page_size lowers the page size to --max-items without adding the "
-    "stream's skip, and Listing._consume drops a skip larger than the page: resuming a "
-    "mid-page token with a small --max-items (or --page-size) repeats written jobs",
-)
 def test_resume_with_a_smaller_max_items_does_not_repeat(aws: FakeAWS) -> None:
     case = CASES["iot"]
     aws.simulate("iot", offset_service(case, 12))

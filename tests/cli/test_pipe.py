@@ -136,12 +136,6 @@ def test_moto_token_loop_ends_with_exit_3_and_a_clear_message(moto_iot: str) -> 
     assert "Traceback" not in run.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: with PYTHONUNBUFFERED=1 (common in containers) sys.stdout has no "
-    "BufferedWriter, and TextIOWrapper ignores a short write: when the reader leaves "
-    "during the last page, jobctl silently drops the rest and exits 0 instead of 141",
-)
 def test_piped_into_head_exits_141_even_when_python_is_unbuffered(moto_iot: str) -> None:
     run = _head_1(moto_iot, _env(PYTHONUNBUFFERED="1"))
     assert len(run.stdout.splitlines()) == 1

@@ -93,11 +93,6 @@ def test_debug_logs_requests_and_redacts_credentials() -> None:
     assert run.stderr.splitlines()[-1].startswith("jobctl: iot: cannot connect: ")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: aws._SECRET_PATTERNS redact 'Signature=<hex>' but not botocore.auth's "
-    "own 'Signature:' log line, whose next line is the request's SigV4 signature in clear",
-)
 def test_debug_redacts_the_request_signature() -> None:
     lines = _debug_run().stderr.splitlines()
     signed = [i for i, line in enumerate(lines) if line.endswith("botocore.auth DEBUG Signature:")]

@@ -510,12 +510,6 @@ def test_batch_item_with_huge_created_at_does_not_raise() -> None:
     assert job["raw"]["createdAt"] == 10**400
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: job._from_datetime / _from_epoch_seconds format the year with strftime "
-    "%Y, which glibc does not zero-pad: year 1 (Go's zero time, common in free-text "
-    "timestamps) becomes '1-01-01T00:00:00Z', not ISO 8601",
-)
 @pytest.mark.parametrize(
     ("value", "kind"),
     [
