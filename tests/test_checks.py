@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 import json
 from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -499,3 +502,50 @@ def test_help_documents_the_new_options() -> None:
         assert option in text
     assert "github" in text and "rounded_grid" in text  # tabulate's formats, listed
     assert "holds every job until the last arrives" in text
+
+
+# -- docs/ci.md stays true -----------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _ci_example_data() -> dict[str, Any]:
+    spec = importlib.util.spec_from_file_location("ci_sandbox", ROOT / "examples/ci_sandbox.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.data(datetime.now(timezone.utc))  # type: ignore[no-any-return]
+
+
+def test_ci_doc_examples_give_the_documented_output(tmp_path: Path) -> None:
+    doc = (ROOT / "docs/ci.md").read_text()
+    with sandbox(tmp_path, _ci_example_data()) as sb:
+        batch = invoke(
+            "batch",
+            "--endpoint-url",
+            sb.endpoint_url,
+            "--job-queue",
+            "training",
+            "--status",
+            "all",
+            "--since",
+            "24h",
+            "--columns",
+            "id,name,state,created_at",
+            "--fail-on",
+            "failed",
+        )
+        summary = invoke(
+            "all",
+            "--endpoint-url",
+            sb.endpoint_url,
+            "--since",
+            "24h",
+            "--summary",
+            "--table-format",
+            "github",
+        )
+    assert batch.status == 6
+    assert len(batch.out.splitlines()) == 5
+    for line in batch.err_lines + summary.out.splitlines():
+        assert f"\n{line}\n" in doc
