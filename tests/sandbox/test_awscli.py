@@ -1,0 +1,63 @@
+"""The real AWS CLI, unmodified, lists each service's jobs from the sandbox."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+AWS = Path(sys.executable).parent / "aws"
+pytestmark = pytest.mark.skipif(not AWS.exists(), reason=f"no AWS CLI at {AWS}")
+
+
+def test_the_five_list_commands(shared):
+    sb = shared
+    parents = sb.parents()
+    (app, branch), (backend_app, env) = parents["amplify"][0], parents["amplify-backend"][0]
+    queue = parents["batch"][0]
+    commands = {
+        "amplify": (
+            ["amplify", "list-jobs", "--app-id", app, "--branch-name", branch],
+            "jobSummaries", "jobId",
+        ),
+        "amplify-backend": (
+            ["amplifybackend", "list-backend-jobs", "--app-id", backend_app,
+             "--backend-environment-name", env],
+            "Jobs", "JobId",
+        ),
+        "iot": (["iot", "list-jobs", "--status", "IN_PROGRESS"], "jobs", "jobId"),
+        "batch": (["batch", "list-service-jobs", "--job-queue", queue], "jobSummaryList", "jobId"),
+        "snowball": (["snowball", "list-jobs"], "JobListEntries", "JobId"),
+    }  # fmt: skip
+    expected = {
+        "amplify": sb.data.jobs("amplify", parent=(app, branch)),
+        "amplify-backend": sb.data.jobs("amplify-backend", parent=(backend_app, env)),
+        "iot": [j for j in sb.data.jobs("iot") if j["status"] == "IN_PROGRESS"],
+        "batch": [j for j in sb.data.jobs("batch", parent=queue) if j["status"] == "RUNNING"],
+        "snowball": sb.data.jobs("snowball"),
+    }
+    env_vars = {**os.environ, "AWS_DEFAULT_REGION": "us-east-1", "AWS_PAGER": ""}
+
+    def aws(args: list[str]) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(AWS), *args, "--endpoint-url", sb.endpoint_url, "--output", "json"],
+            capture_output=True, text=True, timeout=60, env=env_vars,
+        )  # fmt: skip
+
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        results = dict(zip(commands, pool.map(aws, [c[0] for c in commands.values()]), strict=True))
+    for service, (_, result_key, id_key) in commands.items():
+        done = results[service]
+        assert done.returncode == 0, f"{service}: {done.stderr}"
+        items = json.loads(done.stdout)[result_key]
+        assert sorted(i[id_key] for i in items) == sorted(j[id_key] for j in expected[service])
+        assert items, service
+    # The CLI walked several pages of Snowball's 300 jobs (50 a page) with real tokens.
+    snowball_calls = [r for r in sb.requests if r.service == "snowball"]
+    assert len(snowball_calls) == 6
+    assert all(r.status == 200 for r in sb.requests)

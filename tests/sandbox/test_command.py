@@ -1,0 +1,141 @@
+"""`jobctl sandbox`: its flags (CliRunner) and a real server process stopped by a signal."""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import subprocess
+import sys
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from click.testing import CliRunner
+
+from jobctl.sandbox import Faults, command
+from jobctl.sandbox.command import sandbox
+
+
+def run(*args: str) -> Any:
+    return CliRunner().invoke(sandbox, list(args), prog_name="jobctl sandbox")
+
+
+def test_help_lists_every_fault_flag():
+    result = run("--help")
+    assert result.exit_code == 0
+    for flag in (
+        "--latency-ms", "--throttle-every", "--server-error-every", "--reset-every",
+        "--reset-from-page", "--bad-body [html|truncated|no-list]", "--bad-body-every",
+        "--bad-body-from-page", "--token-loop [repeat|cycle]", "--slow-page", "--slow-seconds",
+        "--expired-from-page", "--access-denied", "--fault-region", "--fault-service",
+        "--print-env", "--port", "--jobs", "--data", "--region",
+    ):  # fmt: skip
+        assert flag in result.output, flag
+
+
+def test_print_env_prints_only_shell_for_the_fixed_port():
+    result = run("--print-env", "--port", "4600", "--region", "eu-west-1")
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "export AWS_ENDPOINT_URL=http://127.0.0.1:4600\n"
+        "export AWS_ACCESS_KEY_ID=jobctl-sandbox\n"
+        "export AWS_SECRET_ACCESS_KEY=sandbox\n"
+        "export AWS_REGION=eu-west-1\n"
+        "export AWS_DEFAULT_REGION=eu-west-1\n"
+        "unset AWS_PROFILE AWS_SESSION_TOKEN\n"
+    )
+
+
+def test_print_env_needs_a_fixed_port():
+    result = run("--print-env", "--port", "0")
+    assert result.exit_code == 2
+    assert "--print-env needs a fixed --port" in result.stderr
+
+
+def test_jobs_and_data_are_exclusive(tmp_path):
+    path = tmp_path / "data.json"
+    path.write_text("{}")
+    result = run("--data", str(path), "--jobs", "5", "--port", "0")
+    assert result.exit_code == 2
+    assert "--jobs and --data cannot be used together" in result.stderr
+
+
+def test_a_bad_data_file_is_a_usage_error_naming_the_value(tmp_path):
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps({"regions": {"us-east-1": {"iot": {"jobs": [{"jobId": 1}]}}}}))
+    result = run("--data", str(path), "--port", "0")
+    assert result.exit_code == 2
+    assert "Invalid value for '--data'" in result.stderr
+    assert "regions.us-east-1.iot.jobs[0].jobId: expected a string, got int" in result.stderr
+
+
+def test_a_port_in_use_fails_with_a_hint():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        result = run("--port", port, "--jobs", "1")
+    assert result.exit_code == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "pass --port 0 for a free port" in result.stderr
+
+
+def test_fault_flags_become_a_faults_object(monkeypatch):
+    seen: list[Faults] = []
+    monkeypatch.setattr(command, "_serve", lambda options, faults: seen.append(faults))
+    result = run(
+        "--throttle-every", "3", "--bad-body", "html", "--bad-body-from-page", "2",
+        "--slow-page", "4", "--slow-seconds", "1.5", "--access-denied",
+        "--fault-region", "eu-west-1", "--fault-region", "us-east-1", "--fault-service", "iot",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert seen == [
+        Faults(
+            throttle_every=3, bad_body="html", bad_body_from_page=2, slow_page=4,
+            slow_seconds=1.5, access_denied=True, regions=("eu-west-1", "us-east-1"),
+            services=("iot",),
+        )
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
+def test_serves_until_a_signal_then_exits_cleanly(stop_signal):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jobctl.sandbox", "--port", "0", "--jobs", "5",
+         "--access-denied", "--fault-service", "iot"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        exports = {}
+        for line in process.stdout:
+            if line.startswith("export "):
+                name, _, value = line[len("export ") :].strip().partition("=")
+                exports[name] = value
+            if line.startswith("#   aws snowball"):  # the last line of the banner
+                break
+        url = exports["AWS_ENDPOINT_URL"]
+        assert url.startswith("http://127.0.0.1:")
+        session = boto3.Session(
+            aws_access_key_id=exports["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=exports["AWS_SECRET_ACCESS_KEY"],
+            region_name=exports["AWS_REGION"],
+        )
+        jobs = session.client("snowball", endpoint_url=url).list_jobs()["JobListEntries"]
+        assert len(jobs) == 5
+        with pytest.raises(ClientError, match="AccessDeniedException"):
+            session.client("iot", endpoint_url=url).list_jobs()
+        process.send_signal(stop_signal)
+        rest, err = process.communicate(timeout=10)
+    finally:
+        process.kill()
+    assert process.returncode == 0
+    assert "Traceback" not in err
+    assert "jobctl sandbox: serving on " + url in err
+    assert "POST / snowball ListJobs us-east-1 -> 200" in err
+    assert "GET /jobs iot ListJobs us-east-1 -> 403 AccessDeniedException [access-denied]" in err
+    assert err.rstrip().endswith("jobctl sandbox: stopped")
+    assert rest == ""  # nothing but the banner on stdout
