@@ -175,7 +175,7 @@ def _list(section: dict[str, Any], key: str, path: str) -> list[Any]:
 
 def _expect(value: Any, kind: type, path: str) -> None:
     if not isinstance(value, kind):
-        wanted = {dict: "an object", list: "a list"}[kind]
+        wanted = "an object" if kind is dict else "a list"
         raise DataError(f"{path}: expected {wanted}, got {type(value).__name__}")
 
 

@@ -132,7 +132,7 @@ def _checked(name: str, value: Any) -> Any:
     spec = next((f for f in fields(Faults) if f.name == name), None)
     if spec is None:
         raise AttributeError(f"Faults has no field {name!r}")
-    choices = spec.metadata.get("choices")
+    choices: tuple[str, ...] = spec.metadata.get("choices") or ()
     if isinstance(spec.default, tuple):
         value = (value,) if isinstance(value, str) else tuple(value or ())
         unknown = [v for v in value if choices and v not in choices]

@@ -9,7 +9,7 @@ but a user should not have to write (ARNs, flags), the way the real service woul
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -229,7 +229,3 @@ def created_millis(spec: ServiceSpec, job: dict[str, Any]) -> int:
         return round(parse_timestamp(value).timestamp() * 1000)
     except WireError:
         return 0
-
-
-def utc(value: datetime) -> datetime:
-    return value.astimezone(timezone.utc)

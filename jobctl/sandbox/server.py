@@ -144,7 +144,7 @@ class Sandbox:
         if self._server is None:
             raise RuntimeError("the sandbox is not running; call start() or use `with`")
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     @property
     def requests(self) -> list[RequestRecord]:
