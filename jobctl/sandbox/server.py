@@ -166,7 +166,7 @@ class Sandbox:
         """Answers one request; the decision says which connection-level faults apply."""
         from jobctl.sandbox import protocols
 
-        found = _CREDENTIAL.search(request.headers.get("authorization", "") or request.query)
+        found = _CREDENTIAL.search(request.headers.get("authorization", ""))
         record = RequestRecord(
             request.method, request.path, request.query, found.group(1) if found else self.region
         )

@@ -103,7 +103,12 @@ def from_wire(value: Any, shape: Shape, protocol: str, path: str) -> Any:
     if kind == "structure":
         if not isinstance(value, dict):
             raise WireError(f"{path}: expected an object")
-        by_wire = {wire_name(n, m): (n, m) for n, m in shape.members.items()}  # type: ignore[attr-defined]
+        # Members bound to the URI, query or headers never come from the body.
+        by_wire = {
+            wire_name(n, m): (n, m)
+            for n, m in shape.members.items()  # type: ignore[attr-defined]
+            if not m.serialization.get("location")
+        }
         out = {}
         for key, item in value.items():
             if key in by_wire and item is not None:
