@@ -39,6 +39,7 @@ def operation_model(botocore_name: str, operation: str) -> OperationModel:
     return service_model(botocore_name).operation_model(operation)
 
 
+@cache  # asked on every request; treat the returned dict as read-only
 def paginator_config(botocore_name: str, operation: str) -> dict[str, str] | None:
     """botocore's paginator config (input_token, output_token, limit_key, result_key)."""
     with _lock:
