@@ -220,6 +220,8 @@ def _batch(data: SandboxData, region: str, count: int, rng: random.Random) -> No
             }
             if rng.random() < 0.6:
                 job["shareIdentifier"] = rng.choice(SHARES)
+                # Derived, not drawn: the demo data stays what it was before quota shares.
+                job["quotaShareName"] = f"{job['shareIdentifier']}-quota"
             reached = progress.index(status) if status in progress else len(progress)
             if reached >= progress.index("SCHEDULED"):
                 job["scheduledAt"] = ms + rng.randrange(1_000, 120_000)

@@ -17,7 +17,15 @@ from jobctl.sandbox.records import created_millis
 from jobctl.sandbox.specs import SERVICES, ServiceSpec
 from jobctl.sandbox.store import SandboxData, StoredJob
 
-BATCH_FILTERS = ("JOB_NAME", "BEFORE_CREATED_AT", "AFTER_CREATED_AT", "SHARE_IDENTIFIER")
+BATCH_FILTERS = (
+    "JOB_NAME",
+    "BEFORE_CREATED_AT",
+    "AFTER_CREATED_AT",
+    "SHARE_IDENTIFIER",
+    "QUOTA_SHARE_NAME",
+)
+# The filters that jobStatus combines with; any other filter lists every status.
+BATCH_STATUS_FILTERS = ("SHARE_IDENTIFIER", "QUOTA_SHARE_NAME")
 
 
 class ServiceError(Exception):
@@ -216,7 +224,7 @@ def batch_jobs(data: SandboxData, region: str, params: dict[str, Any]) -> Select
         name, value = _batch_filter(filters[0])
         match = _BATCH_MATCHERS[name](value)
         jobs = [j for j in jobs if match(j.item)]
-        if name == "SHARE_IDENTIFIER" and status:  # the one filter jobStatus combines with
+        if name in BATCH_STATUS_FILTERS and status:
             jobs = [j for j in jobs if j.item.get("status") == status]
     return Selection([queue, status, filters], _newest_first("batch", jobs))
 
@@ -247,6 +255,7 @@ _BATCH_MATCHERS: dict[str, Callable[[str], Callable[[dict[str, Any]], bool]]] = 
     "BEFORE_CREATED_AT": lambda v: lambda item: item["createdAt"] < int(v),
     "AFTER_CREATED_AT": lambda v: lambda item: item["createdAt"] > int(v),
     "SHARE_IDENTIFIER": lambda v: lambda item: item.get("shareIdentifier") == v,
+    "QUOTA_SHARE_NAME": lambda v: lambda item: item.get("quotaShareName") == v,
 }
 
 

@@ -1,6 +1,7 @@
 """AWS Batch service jobs (SageMaker training via Batch): `ListServiceJobs` of a queue.
 
-The API takes one filter at a time (SHARE_IDENTIFIER may join a status), ignores the
+The API takes one filter at a time (SHARE_IDENTIFIER or QUOTA_SHARE_NAME may join a
+status), ignores the
 status when another filter is given, and lists only RUNNING jobs when given neither. The
 plan below serves every combination of flags: one filter goes to the server, the rest is
 applied to the job stream, so nothing the user asked for is dropped.
@@ -81,64 +82,77 @@ def _created_before(moment: datetime) -> Predicate:
     return lambda item: (created := _created_ms(item)) is not None and created <= bound
 
 
+def _equals(field: str, wanted: str) -> Predicate:
+    return lambda item: item.get(field) == wanted
+
+
 def plan(values: Mapping[str, Any]) -> Plan:
     queue: str = values["job_queue"]
     statuses = tuple(values.get("status") or ())
     every_status = "all" in statuses
-    name, after, before = (
-        values.get("job_name"),
-        values.get("created_after"),
-        values.get("created_before"),
-    )
-    share = values.get("share_identifier")
+    named_statuses = tuple(dict.fromkeys(statuses)) if statuses and not every_status else ()
+    name, after, before = (values.get(k) for k in ("job_name", "created_after", "created_before"))
+    share, quota = values.get("share_identifier"), values.get("quota_share_name")
     base: dict[str, Any] = {"jobQueue": queue}
-    client_side: list[Predicate] = []
 
-    # Exactly one of JOB_NAME / AFTER / BEFORE can go to the server; the most selective
-    # goes, the others filter the stream.
-    server: dict[str, Any] | None = None
+    # Each filter as (API filter, the same test on a raw item). The API takes one at a
+    # time: the first that fits goes to the server, the others filter the stream.
+    # "Wide" filters make the API return every status; "narrow" ones combine with
+    # jobStatus. --created-after/--created-before are inclusive; the API's bounds are
+    # strict, so the server gets the neighbouring millisecond.
+    wide: list[tuple[dict[str, Any], Predicate]] = []
     if name:
-        server = {"name": "JOB_NAME", "values": [name]}
+        wide.append(({"name": "JOB_NAME", "values": [name]}, _name_matches(name)))
     if after is not None:
-        if server is None:
-            server = {"name": "AFTER_CREATED_AT", "values": [str(epoch_ms(after))]}
-        else:
-            client_side.append(_created_after(after))
+        bound = str(epoch_ms(after) - 1)
+        wide.append(({"name": "AFTER_CREATED_AT", "values": [bound]}, _created_after(after)))
     if before is not None:
-        if server is None:
-            server = {"name": "BEFORE_CREATED_AT", "values": [str(epoch_ms(before))]}
-        else:
-            client_side.append(_created_before(before))
-    if server is None and every_status:
+        bound = str(epoch_ms(before) + 1)
+        wide.append(({"name": "BEFORE_CREATED_AT", "values": [bound]}, _created_before(before)))
+    narrow: list[tuple[dict[str, Any], Predicate]] = []
+    if share:
+        narrow.append(
+            ({"name": "SHARE_IDENTIFIER", "values": [share]}, _equals("shareIdentifier", share))
+        )
+    if quota:
+        narrow.append(
+            ({"name": "QUOTA_SHARE_NAME", "values": [quota]}, _equals("quotaShareName", quota))
+        )
+
+    client_side: list[Predicate] = []
+    if wide:
+        server, _ = wide[0]
+        client_side += [check for _, check in wide[1:] + narrow]
+        if named_statuses:
+            client_side.append(_status_in(named_statuses))
+        queries: tuple[Query, ...] = (Query("main", {**base, "filters": [server]}),)
+    elif every_status:
         # Every status in ONE stream ordered by the immutable createdAt: a job changing
         # state mid-listing neither moves nor vanishes, which per-status calls cannot
         # promise (a job could leave a status not yet listed for one already listed).
-        server = {"name": "AFTER_CREATED_AT", "values": ["0"]}
-
-    if server is not None:
-        filters = [server]
-        if share:
-            client_side.append(lambda item: item.get("shareIdentifier") == share)
-        if statuses and not every_status:
-            wanted = frozenset(statuses)
-            client_side.append(lambda item: item.get("status") in wanted)
-        queries = (Query("main", {**base, "filters": filters}),)
+        everything = {"name": "AFTER_CREATED_AT", "values": ["0"]}
+        client_side += [check for _, check in narrow]
+        queries = (Query("main", {**base, "filters": [everything]}),)
     else:
-        share_filter = (
-            {"filters": [{"name": "SHARE_IDENTIFIER", "values": [share]}]} if share else {}
-        )
-        if statuses:
+        filters = {"filters": [narrow[0][0]]} if narrow else {}
+        client_side += [check for _, check in narrow[1:]]
+        if named_statuses:
             queries = tuple(
-                Query(f"status={status}", {**base, "jobStatus": status, **share_filter})
-                for status in dict.fromkeys(statuses)
+                Query(f"status={status}", {**base, "jobStatus": status, **filters})
+                for status in named_statuses
             )
         else:
-            queries = (Query("main", {**base, **share_filter}),)
+            queries = (Query("main", {**base, **filters}),)
 
     keep: Predicate | None = None
     if client_side:
         keep = lambda item: all(check(item) for check in client_side)  # noqa: E731
     return Plan(queries, keep)
+
+
+def _status_in(statuses: tuple[str, ...]) -> Predicate:
+    wanted = frozenset(statuses)
+    return lambda item: item.get("status") in wanted
 
 
 SPEC = ServiceSpec(
@@ -192,6 +206,12 @@ SPEC = ServiceSpec(
             "SHARE_IDENTIFIER",
             "Only jobs with this fair-share identifier.",
             metavar="ID",
+        ),
+        Flag(
+            "--quota-share-name",
+            "QUOTA_SHARE_NAME",
+            "Only jobs of this quota share.",
+            metavar="NAME",
         ),
     ),
     epilog="TIME is ISO 8601 (2026-11-01, 2026-11-01T10:00:00Z) or an age (90m, 6h, 7d).",

@@ -196,7 +196,7 @@ def test_bad_flag_values_are_refused_before_any_request(
 def test_batch_time_flags_reach_the_filter(aws: FakeAWS) -> None:
     params = {
         "jobQueue": "q",
-        "filters": [{"name": "AFTER_CREATED_AT", "values": ["1714521600000"]}],
+        "filters": [{"name": "AFTER_CREATED_AT", "values": ["1714521599999"]}],  # strict bound
         "maxResults": 100,
     }
     _expect_one_empty_page(aws, "batch", params)

@@ -183,8 +183,9 @@ def test_batch_job_name_and_all_statuses_keep_everything() -> None:
 @pytest.mark.parametrize(
     ("flag", "name", "ms"),
     [
-        ("created_after", "AFTER_CREATED_AT", AFTER_MS),
-        ("created_before", "BEFORE_CREATED_AT", BEFORE_MS),
+        # The API's bounds are strict; jobctl's flags are inclusive: the neighbouring ms.
+        ("created_after", "AFTER_CREATED_AT", AFTER_MS - 1),
+        ("created_before", "BEFORE_CREATED_AT", BEFORE_MS + 1),
     ],
 )
 def test_batch_one_time_bound(flag: str, name: str, ms: int) -> None:
@@ -201,7 +202,10 @@ def test_batch_after_and_before_one_on_the_server_one_on_the_stream() -> None:
     assert _params(plan) == [
         (
             "main",
-            {"jobQueue": "q", "filters": [{"name": "AFTER_CREATED_AT", "values": [str(AFTER_MS)]}]},
+            {
+                "jobQueue": "q",
+                "filters": [{"name": "AFTER_CREATED_AT", "values": [str(AFTER_MS - 1)]}],
+            },
         )
     ]
     assert plan.keep is not None
