@@ -58,10 +58,10 @@ def regions_for(spec: ServiceSpec, asked: list[str], clients: Clients, base: Tar
             raise UsageError(f"--region: {region!r} is not an AWS region name (like us-east-1)")
     if asked:
         return asked
-    region = clients.region_of(base)
-    if not region:
+    default = clients.region_of(base)
+    if not default:
         raise UsageError(f"{spec.name}: no region given", hint="pass --region or set AWS_REGION")
-    return [region]
+    return [default]
 
 
 def resolve_times(spec: ServiceSpec, values: Mapping[str, Any], started: float) -> dict[str, Any]:
@@ -122,7 +122,7 @@ def build_streams(
     started: float,
 ) -> tuple[list[Stream], list[TargetFailure]]:
     """Every stream of the listing, discovering parents (concurrently) where needed."""
-    profiles = split_list(settings.profile) or [base.profile]
+    profiles: list[str | None] = [*split_list(settings.profile)] or [base.profile]
     asked_regions = split_list(settings.region)
     several_profiles = len(profiles) > 1
     jobs: list[tuple[Part, Target, str]] = []

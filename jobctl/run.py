@@ -88,9 +88,9 @@ def guarded(
         report(streams, error, settings.debug)
         return error.status
     except Exception as exc:  # the last line of defence: one line, never a traceback
-        error = classify(exc, service="jobctl")
-        report(streams, error, settings.debug)
-        return error.status
+        failure = classify(exc, service="jobctl")
+        report(streams, failure, settings.debug)
+        return failure.status
 
 
 def check_page_size(specs: Sequence[ServiceSpec], settings: Settings) -> None:
