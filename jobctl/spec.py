@@ -38,6 +38,10 @@ class Flag:
     kind: Literal["text", "time"] = "text"
     metavar: str = "TEXT"
     validate_member: str | None = None  # input member whose min/max/pattern the value obeys
+    # A pattern the value must match where the model states none (the API documents it),
+    # and how to say it in an error.
+    pattern: str | None = None
+    pattern_help: str = ""
 
     @property
     def dest(self) -> str:
@@ -165,6 +169,8 @@ def _check_text(spec: ServiceSpec, flag: Flag, value: str) -> None:
         raise click.BadParameter("must not be empty")
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
         raise click.BadParameter("must not contain control characters")
+    if flag.pattern and not re.fullmatch(flag.pattern, value):
+        raise click.BadParameter(f"{value!r} is not valid: expected {flag.pattern_help}")
     if flag.validate_member is None:
         return
     from jobctl import model

@@ -57,7 +57,15 @@ SPEC = ServiceSpec(
     "--status and --operation are matched by the service. Without --env, jobctl "
     "lists every backend environment of the app, or of every app.",
     flags=(
-        Flag("--app-id", "AppId", "The Amplify app ID; default: every app.", metavar="ID"),
+        Flag(
+            "--app-id",
+            "AppId",
+            "The Amplify app ID; default: every app.",
+            metavar="ID",
+            # AmplifyBackend's model states no pattern; app IDs are Amplify's.
+            pattern=r"d[a-z0-9]{1,19}",
+            pattern_help="an Amplify app ID (d followed by up to 19 lowercase letters and digits)",
+        ),
         Flag(
             "--env",
             "BackendEnvironmentName",
