@@ -1,0 +1,151 @@
+"""Issue 3: each failure gives its exit status and one line on stderr, never a traceback;
+usage errors are caught before any request (the sandbox's request log shows none)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from e2e_support import SERVICES, jobctl, jobctl_many
+
+# One named parent per service in the crafted data, so each command makes one call.
+PARENT_ARGS = {
+    "amplify": ["--app-id", "d1crafted", "--branch", "main"],
+    "amplify-backend": ["--app-id", "d1crafted", "--env", "staging"],
+    "iot": [],
+    "batch": ["--job-queue", "crafted-q", "--status", "RUNNING"],
+    "snowball": [],
+}
+MAX_PAGE = {"amplify": 50, "amplify-backend": 25, "iot": 250, "batch": 100, "snowball": 100}
+
+
+def one_error_line(run: Any, *needles: str) -> str:
+    """stderr is one `jobctl: ...` line (plus, at most, a `jobctl: hint:` line)."""
+    lines = run.err_lines
+    assert "Traceback" not in run.err, run.describe()
+    assert 1 <= len(lines) <= 2, run.describe()
+    assert lines[0].startswith("jobctl: ") and not lines[0].startswith("jobctl: hint:")
+    assert all(line.startswith("jobctl: hint: ") for line in lines[1:]), run.describe()
+    for needle in needles:
+        assert needle in lines[0], run.describe()
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "needles"),
+    [
+        (["amplify", "--app-id", "dnosuchapp", "--branch", "main"],
+         ["amplify", "NotFoundException", "dnosuchapp"]),
+        (["amplify", "--app-id", "d1crafted", "--branch", "nosuchbranch"],
+         ["amplify", "NotFoundException", "nosuchbranch"]),
+        (["batch", "--job-queue", "no-such-queue"], ["batch", "ClientException", "no-such-queue"]),
+        (["iot", "--thing-group-name", "no-such-group"],
+         ["iot", "ResourceNotFoundException", "no-such-group"]),
+        (["amplify-backend", "--app-id", "d1crafted", "--env", "nosuchenv"],
+         ["amplify-backend", "NotFoundException", "nosuchenv"]),
+    ],
+    ids=["amplify-app", "amplify-branch", "batch-queue", "iot-thing-group", "backend-env"],
+)  # fmt: skip
+def test_unknown_parent_is_a_usage_error(crafted, args, needles):
+    run = jobctl(*args, endpoint=crafted.endpoint_url, attempts=1)
+    assert run.status == 2, run.describe()
+    assert run.out in ("", "[]\n")
+    one_error_line(run, *needles)
+    assert len(crafted.requests) == 1  # a 4xx is not retried
+
+
+@pytest.mark.parametrize(
+    ("token", "needle"),
+    [
+        ("garbage", "not a jobctl token"),
+        ("jc1.AAAA", "damaged"),
+        ("jc9.eNoDAAAAAAE", "version"),
+    ],
+)
+def test_bad_token_fails_before_any_request(crafted, token, needle):
+    run = jobctl("iot", "--starting-token", token, endpoint=crafted.endpoint_url)
+    assert run.status == 2, run.describe()
+    assert run.out == ""
+    one_error_line(run, "--starting-token", needle)
+    assert crafted.requests == []
+
+
+def test_token_of_another_listing_fails_before_any_request(crafted):
+    first = jobctl("iot", "--max-items", "1", "-o", "jsonl", endpoint=crafted.endpoint_url)
+    assert first.status == 0 and first.token, first.describe()
+    crafted.clear_requests()
+    for args in (["iot", "--status", "COMPLETED"], ["snowball"], ["iot", "--region", "eu-west-1"]):
+        run = jobctl(*args, "--starting-token", first.token, endpoint=crafted.endpoint_url)
+        assert run.status == 2, run.describe()
+        one_error_line(run, "--starting-token")
+    assert crafted.requests == []
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_page_size_over_the_maximum_fails_before_any_request(crafted, service):
+    over = jobctl(service, *PARENT_ARGS[service], "--page-size", str(MAX_PAGE[service] + 1),
+                  endpoint=crafted.endpoint_url)  # fmt: skip
+    assert over.status == 2, over.describe()
+    one_error_line(over, "--page-size", f"maximum of {MAX_PAGE[service]}")
+    assert crafted.requests == []
+    at_max = jobctl(service, *PARENT_ARGS[service], "--page-size", str(MAX_PAGE[service]),
+                    endpoint=crafted.endpoint_url)  # fmt: skip
+    assert at_max.status == 0, at_max.describe()
+    assert crafted.requests
+
+
+def test_throttled_beyond_retries_exits_5(crafted):
+    """Every request throttled (each service's own code, Snowball's a 400): after the
+    retries, exit 5 with one line saying how many attempts were made."""
+    crafted.faults.throttle_every = 1
+    runs = jobctl_many(
+        [[s, *PARENT_ARGS[s], "-o", "json"] for s in SERVICES],
+        crafted.endpoint_url,
+        attempts=2,
+    )
+    for service, run in zip(SERVICES, runs, strict=True):
+        assert run.status == 5, run.describe()
+        assert run.out == "[]\n"  # JSON stays valid, empty
+        one_error_line(run, service, "(after 2 attempts)")
+        assert "resume" not in run.err  # nothing was written: nothing to resume
+    attempts = [r for r in crafted.requests if r.faults == ["throttle"]]
+    assert len(attempts) == 2 * len(SERVICES)
+
+
+def test_html_body_exits_5(crafted):
+    """A 200 with an HTML page: botocore parses it as an empty page; jobctl must not
+    pass it off as an empty listing."""
+    crafted.faults.bad_body = "html"
+    runs = jobctl_many(
+        [[s, *PARENT_ARGS[s], "-o", "csv"] for s in SERVICES], crafted.endpoint_url, attempts=1
+    )
+    for service, run in zip(SERVICES, runs, strict=True):
+        assert run.status == 5, run.describe()
+        assert run.out.count("\n") == 1  # the CSV header only
+        one_error_line(run, service)
+
+
+def test_html_body_mid_listing_exits_3_and_resumes(demo):
+    """Page 3 is an HTML page: the jobs of pages 1 and 2 are written, exit 3, and the
+    printed token resumes exactly at page 3 once the endpoint is healthy again."""
+    demo.faults.bad_body, demo.faults.bad_body_from_page = "html", 3
+    args = ["snowball", "-o", "jsonl", "--page-size", "10"]
+    broken = jobctl(*args, endpoint=demo.endpoint_url, attempts=1)
+    assert broken.status == 3, broken.describe()
+    assert len(broken.rows()) == 20
+    assert len(broken.err_lines) == 2 and broken.token, broken.describe()
+    assert "snowball" in broken.err_lines[0]
+    demo.faults.bad_body = None
+    rest = jobctl(*args, "--starting-token", broken.token, endpoint=demo.endpoint_url)
+    whole = jobctl(*args, endpoint=demo.endpoint_url)
+    assert rest.status == 0 and whole.status == 0, rest.describe()
+    assert broken.rows() + rest.rows() == whole.rows()
+
+
+def test_access_denied_exits_4(crafted):
+    crafted.faults.access_denied = True
+    run = jobctl("iot", endpoint=crafted.endpoint_url, attempts=1)
+    assert run.status == 4, run.describe()
+    line = one_error_line(run, "iot", "AccessDeniedException")
+    assert "not authorized" in line
+    assert run.err_lines[-1].startswith("jobctl: hint:")
