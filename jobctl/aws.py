@@ -15,7 +15,7 @@ from jobctl import __version__
 # with botocore's exponential backoff and jitter. AWS_MAX_ATTEMPTS overrides the count.
 DEFAULT_MAX_ATTEMPTS = 5
 CONNECT_TIMEOUT = 10
-READ_TIMEOUT = 30
+READ_TIMEOUT = 30  # seconds; JOBCTL_READ_TIMEOUT overrides (a slow proxy, a quick test)
 SANDBOX_CREDENTIALS = {"aws_access_key_id": "jobctl-sandbox", "aws_secret_access_key": "sandbox"}
 
 
@@ -34,6 +34,24 @@ def max_attempts() -> int:
         return max(1, int(os.environ["AWS_MAX_ATTEMPTS"]))
     except (KeyError, ValueError):
         return DEFAULT_MAX_ATTEMPTS
+
+
+def read_timeout() -> float:
+    """The read timeout in seconds: JOBCTL_READ_TIMEOUT, else READ_TIMEOUT."""
+    text = os.environ.get("JOBCTL_READ_TIMEOUT", "").strip()
+    if not text:
+        return READ_TIMEOUT
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value <= 3600:  # NaN fails too
+        from jobctl.errors import UsageError
+
+        raise UsageError(
+            f"JOBCTL_READ_TIMEOUT must be a number of seconds above 0, at most 3600, not {text!r}"
+        )
+    return value
 
 
 def _keep_wire_timestamps(value: Any) -> Any:
@@ -70,7 +88,7 @@ class Clients:
         config = Config(
             retries={"mode": "standard", "total_max_attempts": max_attempts()},
             connect_timeout=CONNECT_TIMEOUT,
-            read_timeout=READ_TIMEOUT,
+            read_timeout=read_timeout(),
             user_agent_extra=f"jobctl/{__version__}",
         )
         session = self.session(target)

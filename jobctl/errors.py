@@ -158,7 +158,10 @@ def _classify(exc: BaseException, *, service: str, used_token: bool) -> JobctlEr
         return UsageError(f"{service}: no region given", hint="pass --region or set AWS_REGION")
     if isinstance(exc, bce.ParamValidationError):
         return UsageError(f"{service}: {one_line(str(exc))}")
-    if isinstance(exc, bce.EndpointConnectionError | bce.ConnectionClosedError):
+    if isinstance(exc, bce.ConnectionClosedError):
+        # The server took the request, then dropped or reset the connection mid-answer.
+        return ServiceError(f"{service}: connection lost: {one_line(str(exc))}")
+    if isinstance(exc, bce.EndpointConnectionError):
         return ServiceError(f"{service}: cannot connect: {one_line(str(exc))}")
     if isinstance(exc, bce.ReadTimeoutError | bce.ConnectTimeoutError):
         return ServiceError(f"{service}: timed out: {one_line(str(exc))}")

@@ -305,3 +305,35 @@ def interrupt_after(
             proc.kill()
             proc.wait()
     return Run(proc.returncode, out, err)
+
+
+# -- listing arguments per service ----------------------------------------------------------
+
+SERVICES = ("amplify", "amplify-backend", "iot", "batch", "snowball")
+
+
+def service_args(sb: Any, service: str, region: str | None = None) -> list[str]:
+    """The arguments that list one parent's jobs of `service` in a demo sandbox (the
+    busiest parent), every status included."""
+    parents = sb.parents(region)
+    if service == "amplify":
+        app, branch = parents["amplify"][0]
+        return ["amplify", "--app-id", app, "--branch", branch]
+    if service == "amplify-backend":
+        app, environment = parents["amplify-backend"][0]
+        return ["amplify-backend", "--app-id", app, "--env", environment]
+    if service == "batch":
+        return ["batch", "--job-queue", parents["batch"][0], "--status", "all"]
+    return [service]
+
+
+def stored_ids(sb: Any, service: str, region: str | None = None) -> set[str]:
+    """The IDs of the jobs `service_args` lists, as the sandbox holds them."""
+    parents = sb.parents(region)
+    parent = {
+        "amplify": lambda: parents["amplify"][0],
+        "amplify-backend": lambda: parents["amplify-backend"][0],
+        "batch": lambda: parents["batch"][0],
+    }.get(service, lambda: None)()
+    id_member = {"amplify-backend": "JobId", "snowball": "JobId"}.get(service, "jobId")
+    return {job[id_member] for job in sb.data.jobs(service, region=region, parent=parent)}
