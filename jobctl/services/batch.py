@@ -173,6 +173,12 @@ SPEC = ServiceSpec(
             "jobQueue",
             "The job queue's name or ARN; default: every job queue.",
             metavar="NAME_OR_ARN",
+            # The API reference's rule (the model states none): up to 128 letters, digits,
+            # hyphens and underscores, or the queue's ARN.
+            pattern=r"[A-Za-z0-9_-]{1,128}"
+            r"|arn:aws[a-z-]*:batch:[a-z0-9-]+:\d{12}:job-queue/[A-Za-z0-9_-]{1,128}",
+            pattern_help="a job queue name (up to 128 letters, digits, - and _) or a "
+            "job queue ARN (arn:aws:batch:REGION:ACCOUNT:job-queue/NAME)",
         ),
         Flag(
             "--status",

@@ -261,22 +261,7 @@ BAD_ARGUMENTS = {
 }
 
 
-# Not yet refused before a request: the queue-name check waits on jobctl/services/batch.py.
-_PENDING = {"queue-spaces", "queue-too-long", "queue-bidi", "queue-bad-arn"}
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(
-            name,
-            marks=[pytest.mark.xfail(strict=True, reason="queue names not checked yet")]
-            if name in _PENDING
-            else [],
-        )
-        for name in BAD_ARGUMENTS
-    ],
-)
+@pytest.mark.parametrize("name", list(BAD_ARGUMENTS))
 def test_bad_arguments_are_usage_errors_before_any_request(quiet: Any, name: str) -> None:
     args, says = BAD_ARGUMENTS[name]
     run = jobctl(*args, "-o", "jsonl", url=quiet.endpoint_url)
