@@ -232,9 +232,11 @@ class Reply:
 
 
 @contextmanager
-def tiny_server(answer: Callable[[str, str], Reply]) -> Iterator[tuple[str, list[str]]]:
+def tiny_server(
+    answer: Callable[[str, str], Reply], headers: list[dict[str, str]] | None = None
+) -> Iterator[tuple[str, list[str]]]:
     """An HTTP server answering every request with `answer(method, path)`; yields its URL
-    and the list of paths requested."""
+    and the list of paths requested (and appends each request's headers to `headers`)."""
     requested: list[str] = []
 
     class Handler(BaseHTTPRequestHandler):
@@ -245,6 +247,8 @@ def tiny_server(answer: Callable[[str, str], Reply]) -> Iterator[tuple[str, list
             if length:
                 self.rfile.read(length)
             requested.append(self.path)
+            if headers is not None:
+                headers.append(dict(self.headers.items()))
             reply = answer(self.command, self.path)
             self.send_response(reply.status)
             for name, value in reply.headers.items():
