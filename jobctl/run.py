@@ -59,6 +59,9 @@ def run_service(spec: ServiceSpec, values: dict[str, Any], settings: Settings) -
 
 
 def run_parts(parts: Sequence[Part], settings: Settings) -> NoReturn:
+    if sys.stdout is None:  # started with stdout closed (`>&-`): say so before any request
+        sys.stderr.write("jobctl: cannot write output: stdout is closed\n")
+        sys.exit(int(ExitStatus.INTERNAL))
     streams = Streams.from_process()
     status = guarded(
         streams, settings, lambda clients: list_jobs(parts, settings, streams, clients)
@@ -220,6 +223,9 @@ def make_renderer(settings: Settings, streams: Streams, extra: tuple[str, ...] =
 
 
 def _output_error(exc: OSError) -> JobctlError:
+    # Nothing more can be written: point stdout at /dev/null, or the data still buffered
+    # fails again at exit ("Exception ignored ... OSError", exit status 120).
+    silence_stdout()
     return JobctlError(f"cannot write output: {exc.strerror or exc}")
 
 
