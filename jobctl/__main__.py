@@ -13,6 +13,14 @@ def _on_signal(signum: int, frame: Any) -> None:
     raise Interrupted(ExitStatus.SIGTERM if signum == signal.SIGTERM else ExitStatus.SIGINT)
 
 
+def _escape_message(exc: Any) -> None:
+    """click quotes some arguments raw ("Got unexpected extra argument (...)") and strips
+    only CSI sequences: make the message terminal-safe, keeping its line breaks."""
+    from jobctl.output.text import terminal_safe
+
+    exc.message = "\n".join(terminal_safe(line) for line in str(exc.message).split("\n"))
+
+
 def main(argv: list[str] | None = None) -> None:
     # SIGINT and SIGTERM both unwind the listing, so fetched jobs are flushed and the
     # resume hint printed; exit 130 / 143 as a shell would report them.
@@ -30,9 +38,11 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
         status = 0
     except click.UsageError as exc:
+        _escape_message(exc)
         exc.show()
         status = ExitStatus.USAGE
     except click.ClickException as exc:
+        _escape_message(exc)
         exc.show()
         status = exc.exit_code
     except click.exceptions.Exit as exc:

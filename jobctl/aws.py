@@ -54,6 +54,28 @@ def read_timeout() -> float:
     return value
 
 
+def check_endpoint_url(url: str | None, source: str) -> None:
+    """A usage error for an endpoint botocore would refuse with a bare ValueError (or
+    would send nowhere useful), before any request."""
+    if not url:
+        return
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in url
+        parts.port  # noqa: B018 -- raises ValueError when out of range
+    except ValueError:
+        valid = False
+    if not valid:
+        from jobctl.errors import UsageError
+
+        raise UsageError(
+            f"{source}: {url!r} is not an http:// or https:// URL",
+            hint="for example --endpoint-url http://127.0.0.1:4599",
+        )
+
+
 def _keep_wire_timestamps(value: Any) -> Any:
     # botocore's timestamp parsing is a large share of its per-item cost; jobctl keeps the
     # wire value (epoch seconds or ISO text) and converts it once, in the normalizer.

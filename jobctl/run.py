@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NoReturn
 
 from jobctl import checks
-from jobctl.aws import Clients, Target, read_timeout
+from jobctl.aws import Clients, Target, check_endpoint_url, read_timeout
 from jobctl.errors import ExitStatus, Interrupted, JobctlError, UsageError, classify
 from jobctl.fanout import Part, TargetFailure, apply_resume, build_streams
 from jobctl.listing import Listing, StreamFailed
@@ -135,6 +135,8 @@ def list_jobs(
     check_page_size([part.spec for part in parts], settings)
     checks.validate(settings)
     read_timeout()  # a bad JOBCTL_READ_TIMEOUT is a usage error before any request
+    check_endpoint_url(settings.endpoint_url, "--endpoint-url")
+    check_endpoint_url(os.environ.get("AWS_ENDPOINT_URL"), "AWS_ENDPOINT_URL")
     names = [part.spec.name for part in parts]
     query = fingerprint(
         {

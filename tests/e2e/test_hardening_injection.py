@@ -291,3 +291,14 @@ def test_table_and_json_are_not_neutralized(formulas: str, tmp_path: Path) -> No
     run = jobctl(*LIST, "-o", "jsonl", url=formulas)
     assert run.status == 0
     assert {job["id"]: job["name"] for job in run.jsonl} == dict(FORMULAS)
+
+
+def test_usage_errors_quoting_an_argument_are_escaped() -> None:
+    """click quotes some arguments raw (an unexpected extra argument) and strips only
+    CSI sequences itself: an OSC title sequence or a bidi override would pass."""
+    evil = "\x1b]0;pwned\x07\x1b[2J\x9b31m\u202eeulav"
+    run = jobctl("iot", evil)
+    assert run.status == 2
+    assert not UNSAFE.search(run.err), run.err
+    assert "\\x1b]0;pwned\\x07" in run.err
+    assert "\\u202eeulav" in run.err

@@ -294,3 +294,27 @@ def test_valid_edge_arguments_are_accepted(quiet: Any, args: list[str]) -> None:
     assert run.status == 0, run.err
     assert run.lines
     assert quiet.requests
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "localhost:4566",
+        "127.0.0.1:4566",
+        "http://",
+        "http://a b",
+        "ftp://127.0.0.1:9",
+        "http://[::1",
+        "http://127.0.0.1:99999",
+    ],
+)
+@pytest.mark.parametrize("how", ["--endpoint-url", "AWS_ENDPOINT_URL"])
+def test_a_malformed_endpoint_url_is_a_usage_error(how: str, url: str) -> None:
+    if how == "--endpoint-url":
+        run = jobctl("iot", "--endpoint-url", url)
+    else:
+        run = jobctl("iot", AWS_ENDPOINT_URL=url)
+    assert run.status == 2, run.err
+    assert run.err_lines[0] == f"jobctl: {how}: {url!r} is not an http:// or https:// URL"
+    assert run.err_lines[1].startswith("jobctl: hint: ")
+    assert len(run.err_lines) == 2
