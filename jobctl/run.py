@@ -136,7 +136,8 @@ def list_jobs(
     checks.validate(settings)
     read_timeout()  # a bad JOBCTL_READ_TIMEOUT is a usage error before any request
     check_endpoint_url(settings.endpoint_url, "--endpoint-url")
-    check_endpoint_url(os.environ.get("AWS_ENDPOINT_URL"), "AWS_ENDPOINT_URL")
+    if not settings.sandbox:  # --sandbox's own endpoint wins over the variable
+        check_endpoint_url(os.environ.get("AWS_ENDPOINT_URL"), "AWS_ENDPOINT_URL")
     names = [part.spec.name for part in parts]
     query = fingerprint(
         {
