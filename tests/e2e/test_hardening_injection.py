@@ -302,3 +302,27 @@ def test_usage_errors_quoting_an_argument_are_escaped() -> None:
     assert not UNSAFE.search(run.err), run.err
     assert "\\x1b]0;pwned\\x07" in run.err
     assert "\\u202eeulav" in run.err
+
+
+def test_debug_logs_of_hostile_data_and_errors_stay_terminal_safe() -> None:
+    """--debug logs response bodies and errors: escapes in them arrive escaped too."""
+    hostile = "\x1b]0;pwned\x07\x1b[2J\x9b31m\u202eeulav"
+
+    def answer(method: str, path: str) -> Any:
+        if path.startswith("/jobs"):  # IoT: jobs with hostile fields
+            return json_reply(200, {"jobs": [{"jobId": "j" + hostile, "status": hostile}]})
+        return json_reply(  # Batch: an error with a hostile message
+            400,
+            {"__type": "ClientException", "message": hostile},
+            **{"x-amzn-ErrorType": "ClientException"},
+        )
+
+    with tiny_server(answer) as (url, _):
+        listed = jobctl("iot", "-o", "jsonl", "--debug", url=url)
+        failed = jobctl(*LIST, "--debug", url=url)
+    assert listed.status == 0
+    assert json.loads(listed.out)["status"] == hostile
+    assert failed.status == 2
+    for run in (listed, failed):
+        assert "DEBUG" in run.err
+        assert not UNSAFE.search(run.err)
