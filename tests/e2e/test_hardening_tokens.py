@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from hardening_support import isolated_aws, jobctl, list_requests, sandbox
+from hardening_support import SERVICES, isolated_aws, jobctl, list_requests, sandbox, service_args
 
 
 @pytest.fixture(scope="module")
@@ -158,28 +158,11 @@ def test_the_printed_token_itself_resumes(quiet: Any, iot_token: str) -> None:
     assert run.ids == full.ids[3:]
 
 
-SERVICES = {
-    "iot": ["iot"],
-    "snowball": ["snowball"],
-    "batch": ["batch", "--job-queue", "ml-training-high", "--status", "all"],
-    "amplify": ["amplify", "--app-id", "PARENT0", "--branch", "PARENT1"],
-    "amplify-backend": ["amplify-backend", "--app-id", "PARENT0", "--env", "PARENT1"],
-}
-
-
-def _args(sb: Any, service: str) -> list[str]:
-    args = list(SERVICES[service])
-    if "PARENT0" in args:
-        app, child = sb.parents()[service][0]
-        args = [app if a == "PARENT0" else child if a == "PARENT1" else a for a in args]
-    return args
-
-
-@pytest.mark.parametrize("service", list(SERVICES))
+@pytest.mark.parametrize("service", SERVICES)
 def test_a_token_the_service_rejects_asks_to_rerun_without_it(quiet: Any, service: str) -> None:
     """jobctl's own token around a service token the service does not know (the sandbox's
     tokens never expire, so a bogus one stands for an expired one)."""
-    args = _args(quiet, service)
+    args = service_args(quiet, service)
     body = _unpack(_printed_token(quiet, *args))
     body["p"][0]["t"] = "eyJzIjoiYm9ndXMifQ.AAAAAAAAAAAAAAAA"
     quiet.clear_requests()
