@@ -22,6 +22,12 @@ def _escape_message(exc: Any) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    if sys.stderr is None:
+        # Started with stderr closed (`2>&-`): messages are lost, but must never fall back
+        # to stdout (print(file=None) writes there) nor fail and change the exit status.
+        import os
+
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 -- lives as long as the process
     # SIGINT and SIGTERM both unwind the listing, so fetched jobs are flushed and the
     # resume hint printed; exit 130 / 143 as a shell would report them.
     signal.signal(signal.SIGINT, _on_signal)

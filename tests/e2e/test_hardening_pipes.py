@@ -137,3 +137,15 @@ def test_a_signal_mid_listing_flushes_every_format(
         rows = run.lines[0 if output == "jsonl" else 1 :]
     assert len(rows) in (10, 15), run.out
     assert len(run.err_lines) == 1 and run.hint_token is not None, run.err
+
+
+def test_stderr_closed_never_puts_messages_on_stdout(sb: Any) -> None:
+    """With stderr closed (`2>&-`) messages are lost, but stdout stays data only and the
+    exit status stays the listing's."""
+    stopped = shell(f"{command_line(*_listing(sb, 'jsonl'), '--max-items', '2')} 2>&-")
+    assert stopped.status == 0
+    assert [json.loads(line)["service"] for line in stopped.lines] == ["iot", "iot"]
+    failed = shell(f"{command_line('iot', '--endpoint-url', 'http://127.0.0.1:9')} 2>&-")
+    assert (failed.status, failed.out) == (5, "")
+    usage = shell(f"{command_line('iot', '--page-size', '0')} 2>&-")
+    assert (usage.status, usage.out) == (2, "")
