@@ -153,11 +153,16 @@ def test_a_fault_that_persists_from_the_start_is_exit_5(sb: Any, output: str) ->
     ]
 
 
-def test_json_stays_valid_when_the_listing_fails(sb: Any) -> None:
+@pytest.mark.parametrize("output", ["json", "csv", "tsv", "table"])
+def test_every_format_keeps_what_was_written_when_the_listing_fails(sb: Any, output: str) -> None:
     after_first_page(sb, _persist("server_error_every"))
-    run = jobctl("iot", "-o", "json", "--page-size", PAGE, url=sb.endpoint_url)
+    run = jobctl("iot", "-o", output, "--page-size", PAGE, url=sb.endpoint_url)
     assert run.status == 3
-    assert len(json.loads(run.out)) == int(PAGE)
+    if output == "json":
+        assert len(json.loads(run.out)) == int(PAGE)  # closed: it parses
+    else:
+        assert len(run.lines) == 1 + int(PAGE)  # the header and page 1
+    assert len(run.err_lines) == 2 and run.hint_token is not None
 
 
 # -- pagination tokens that repeat or cycle ----------------------------------------------------
