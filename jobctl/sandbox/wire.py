@@ -42,10 +42,16 @@ def parse_timestamp(value: Any) -> datetime:
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, tz=timezone.utc)
+        try:
+            return datetime.fromtimestamp(value, tz=timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            raise WireError(f"timestamp out of range {value!r}") from None
     if isinstance(value, str):
         try:
             return datetime.fromtimestamp(float(value), tz=timezone.utc)
+        except (OverflowError, OSError):
+            # A number past year 9999 (or inf): not a time any client can read.
+            raise WireError(f"timestamp out of range {value!r}") from None
         except ValueError:
             pass
         try:

@@ -308,3 +308,31 @@ def test_add_job_in_another_region_and_with_iot_metadata(fresh):
             {"jobId": "ap-job", "status": "X", "createdAt": "2026-01-01"},
             region="ap-south-1",
         )
+
+
+@pytest.mark.parametrize("create_time", ["1e400", "9" * 30, "not a time"])
+def test_backend_times_no_client_can_read_are_still_served(tmp_path, create_time):
+    # AmplifyBackend times are free text: the sandbox serves them as given (jobctl's own
+    # normalizer turns them into null) instead of failing every request.
+    path = tmp_path / "data.json"
+    env = {"environmentName": "dev", "jobs": [
+        {"JobId": "b1", "Operation": "CreateBackend", "Status": "COMPLETED",
+         "CreateTime": create_time},
+        {"JobId": "b2", "Operation": "UpdateBackend", "Status": "FAILED",
+         "CreateTime": "1795165200"},
+    ]}  # fmt: skip
+    path.write_text(
+        json.dumps({"amplify-backend": {"apps": [{"appId": "dabc123", "environments": [env]}]}})
+    )
+    with Sandbox(data_file=path) as sb:
+        jobs = walk(
+            make_client(sb, "amplifybackend"),
+            "list_backend_jobs",
+            "Jobs",
+            AppId="dabc123",
+            BackendEnvironmentName="dev",
+        )
+    assert {job["JobId"]: job["CreateTime"] for job in jobs} == {
+        "b1": create_time,
+        "b2": "1795165200",
+    }
