@@ -40,3 +40,5 @@ def fake_aws(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathF
     monkeypatch.setenv("AWS_REGION", "us-east-1")
     # No instance-metadata lookups (they would try 169.254.169.254).
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    # jobctl's model cache goes to a temporary directory, not the user's home.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))

@@ -110,7 +110,12 @@ def _newest_first(
     service: str, jobs: list[StoredJob]
 ) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
     spec = SERVICES[service]
-    return [((-created_millis(spec, j.item), j.item[spec.id_member]), j.item) for j in jobs]
+    entries = []
+    for job in jobs:
+        if job.sort_key is None:
+            job.sort_key = (-created_millis(spec, job.item), job.item[spec.id_member])
+        entries.append((job.sort_key, job.item))
+    return entries
 
 
 def _require_app(data: SandboxData, region: str, app_id: str, service: str) -> None:

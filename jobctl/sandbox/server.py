@@ -8,6 +8,7 @@ is where the connection-level faults (reset, slow page) happen.
 from __future__ import annotations
 
 import contextlib
+import gc
 import re
 import socket
 import struct
@@ -88,6 +89,10 @@ class Sandbox:
             wanted = regions or (region, *demo.DEMO_REGIONS)
             for name in dict.fromkeys(wanted):
                 demo.populate(self.data, name, jobs_per_service)
+        # The job store is long-lived and large (hundreds of thousands of objects with
+        # --jobs); without this, every request's allocations trigger full garbage
+        # collections that walk all of it, which took most of a page request's time.
+        gc.freeze()
         self._records: list[RequestRecord] = []
         self._records_lock = threading.Lock()
         self._stopping = threading.Event()

@@ -21,6 +21,9 @@ from jobctl.sandbox.specs import SERVICES, ServiceSpec, parent_key, service_spec
 class StoredJob:
     item: dict[str, Any]  # exactly what the list API returns, boto3-shaped
     meta: dict[str, Any]  # attributes the API filters on but does not return
+    # The listing order's key, computed once: every page request sorts the whole list.
+    # A changed job is stored anew (update_job), so the key never goes stale.
+    sort_key: tuple[Any, ...] | None = field(default=None, compare=False)
 
 
 @dataclass
