@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TextIO
@@ -87,10 +88,18 @@ class Clients:
 
     def __init__(self) -> None:
         self._sessions: dict[tuple[str | None, bool], Any] = {}
+        # One client per (service, target), shared by every stream of a fan-out: clients
+        # are thread-safe, and making one per stream re-read botocore's models each time.
+        self._clients: dict[tuple[str, Target], Any] = {}
+        self._lock = threading.RLock()
         # Credential values seen so far; the debug log's handler redacts them.
         self.secret_values: list[str] = []
 
     def session(self, target: Target) -> Any:
+        with self._lock:
+            return self._session(target)
+
+    def _session(self, target: Target) -> Any:
         key = (target.profile, target.sandbox)
         if key not in self._sessions:
             import boto3
@@ -105,6 +114,13 @@ class Clients:
         return self._sessions[key]
 
     def client(self, service: str, target: Target) -> Any:
+        with self._lock:
+            key = (service, target)
+            if key not in self._clients:
+                self._clients[key] = self._new_client(service, target)
+            return self._clients[key]
+
+    def _new_client(self, service: str, target: Target) -> Any:
         from botocore.config import Config
 
         config = Config(

@@ -127,6 +127,13 @@ def _classify(exc: BaseException, *, service: str, used_token: bool) -> JobctlEr
         message = one_line(str(error.get("Message") or ""))
         http = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
         text = f"{service}: {code}: {message}" if message else f"{service}: {code}"
+        if code.isdigit() and message.lstrip().startswith("<"):
+            # Not an AWS error at all: a proxy's or a wrong endpoint's HTML page, which
+            # botocore files under the HTTP status. Quoting its markup helps nobody.
+            return ServiceError(
+                f"{service}: HTTP {code}: the endpoint answered with an HTML page, "
+                "not an AWS response (check --endpoint-url)"
+            )
         if code in _AUTH_CODES or http in (401, 403):
             return AuthError(text, hint=_auth_hint(code))
         if used_token and (code in _TOKEN_CODES or "token" in message.lower()):
@@ -138,7 +145,9 @@ def _classify(exc: BaseException, *, service: str, used_token: bool) -> JobctlEr
             return ServiceError(text)
         attempts = exc.response.get("ResponseMetadata", {}).get("RetryAttempts")
         if code in _THROTTLE_CODES or http == 429 or http >= 500:
-            suffix = f" (after {attempts + 1} attempts)" if attempts is not None else ""
+            tries = (attempts or 0) + 1
+            suffix = f" (after {tries} attempt{'s' if tries > 1 else ''})"
+            suffix = suffix if attempts is not None else ""
             return ServiceError(text + suffix)
         # Any other 4xx: the service refused what we asked (unknown app, queue, bad value).
         return UsageError(text)

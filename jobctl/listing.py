@@ -297,7 +297,9 @@ class Listing:
             if job_filter is not None and not job_filter(job):
                 continue
             if seen is not None:
-                identity = (job["service"], region, job["id"])
+                # Per target and parent: IDs are unique only there (Amplify numbers jobs
+                # per branch), while per-status queries of one parent share the scope.
+                identity = (stream.key.rsplit("|", 1)[0], job["service"], job["id"])
                 if identity in seen:
                     continue
                 seen.add(identity)

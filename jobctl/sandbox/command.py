@@ -125,19 +125,23 @@ def _serve(options: dict[str, Any], faults: Faults) -> None:
         raise click.ClickException(
             f"cannot listen on {options['host']}:{options['port']}: {exc.strerror}{hint}"
         ) from None
-    click.echo(_env_lines(sb.endpoint_url, sb.region))
-    click.echo(_examples(sb))
-    click.echo(f"jobctl sandbox: serving on {sb.endpoint_url}; press Ctrl-C to stop", err=True)
     stop = threading.Event()
-    # SIGTERM (a supervisor, `kill`) stops as cleanly as Ctrl-C does.
-    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    # Ctrl-C and SIGTERM (a supervisor, `kill`) both stop cleanly, exit 0: jobctl's own
+    # handlers would turn them into an interrupted listing's 130 / 143. Installed before
+    # the URL is printed, so a signal sent as soon as it is read is already ours.
+    previous = {
+        signum: signal.signal(signum, lambda *_: stop.set())
+        for signum in (signal.SIGINT, signal.SIGTERM)
+    }
     try:
+        click.echo(_env_lines(sb.endpoint_url, sb.region))
+        click.echo(_examples(sb))
+        click.echo(f"jobctl sandbox: serving on {sb.endpoint_url}; press Ctrl-C to stop", err=True)
         while not stop.wait(0.5):
             pass
-    except KeyboardInterrupt:
-        pass
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
         sb.stop()
         click.echo("jobctl sandbox: stopped", err=True)
 

@@ -96,12 +96,6 @@ def test_amplify_discovers_every_app_and_branch(crafted, crafted_truth):
     assert len(listed) == 3 and len({app for app, _ in listed}) == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: jobctl/listing.py Listing._take dedupes fanned-out streams on (service, "
-    "region, id); the demo's Amplify job IDs count per branch (as the real service's do), "
-    "so most jobs of every branch but the first are dropped",
-)
 def test_amplify_discovers_every_branch_of_the_demo_data(demo, demo_truth):
     run = jobctl("amplify", "-o", "jsonl", endpoint=demo.endpoint_url)
     assert run.status == 0, run.describe()
@@ -204,13 +198,6 @@ def test_one_region_failing_discovery_is_named_and_resumed(demo, demo_truth):
     assert idents(rest.rows()) == truth["eu-west-1"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: jobctl/aws.py Clients.client makes a new client for every stream, and the "
-    "fan-out's workers make theirs at the same moment: botocore's loader cache, missed by all "
-    "of them at once, re-reads every model per thread (8 streams: 8x service-2, endpoints and "
-    "rule set, ~0.9 s of CPU), so --concurrency 8 is slower than --concurrency 1 at 50 ms",
-)
 def test_a_fan_out_reads_each_service_model_once(demo):
     several = [x for status in BATCH_STATUSES for x in ("--status", status)]
     queue = demo.parents()["batch"][0]
@@ -337,11 +324,6 @@ def test_profiles_add_the_profile_field(demo, crafted, demo_truth, crafted_truth
     assert {r.service for r in demo.requests} == {r.service for r in crafted.requests} == {"iot"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: jobctl/listing.py Listing._take dedupes on (service, region, id) across "
-    "profiles: two accounts with an IoT job of the same (user-chosen) ID list it once",
-)
 def test_profiles_keep_same_id_jobs_of_two_accounts(demo, tmp_path):
     first = demo.data.jobs("iot")[0]
     shared_id = first["jobId"]

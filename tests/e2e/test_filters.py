@@ -45,11 +45,6 @@ def amplify(app: str | None = None, branch: str | None = None, region: str = "us
     return expect
 
 
-DEDUPE_BUG = (
-    "BUG: jobctl/listing.py Listing._take dedupes fanned-out streams on (service, region, "
-    "id); Amplify job IDs count per branch, so jobs of a second branch are dropped"
-)
-
 # -- AmplifyBackend (statuses and operations are free text, matched in any case) ------------
 
 
@@ -162,9 +157,9 @@ def cases(demo: Any) -> list[Case]:
              amplify(branch="main")),
         Case("amplify-app-per-branch-ids", "crafted",
              ("amplify", "--app-id", "d3collide", "--region", "eu-west-1"),
-             amplify("d3collide", region="eu-west-1"), bug=DEDUPE_BUG),
+             amplify("d3collide", region="eu-west-1")),
         Case("amplify-branch-across-apps-demo", "demo", ("amplify", "--branch", "main"),
-             amplify(branch="main"), bug=DEDUPE_BUG),
+             amplify(branch="main")),
         # AmplifyBackend
         Case("backend-app-env", "demo", ("amplify-backend", "--app-id", backend_app,
                                          "--env", env), backend(backend_app, env)),
@@ -303,7 +298,7 @@ CASE_NAMES = [
     "batch-share-and-quota", "batch-name-status", "batch-name-window-share",
     "batch-name-after-inclusive", "batch-all-name", "batch-statuses-after-share",
 ]  # fmt: skip
-BUGS = {"amplify-app-per-branch-ids": DEDUPE_BUG, "amplify-branch-across-apps-demo": DEDUPE_BUG}
+BUGS: dict[str, str] = {}  # case name -> the bug a strict xfail documents
 
 
 @pytest.fixture(scope="module")

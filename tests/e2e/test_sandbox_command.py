@@ -8,7 +8,6 @@ import re
 import signal
 import subprocess
 
-import pytest
 from e2e_support import JOBCTL, jobctl
 
 from jobctl.sandbox import Sandbox
@@ -80,12 +79,6 @@ def test_sandbox_command_serves_another_jobctl(tmp_path):
     assert err.rstrip().endswith("jobctl sandbox: stopped")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: docs/sandbox.md says `jobctl sandbox` exits 0 after Ctrl-C (it does after "
-    "SIGTERM), but jobctl/__main__.py turns SIGINT into Interrupted, which "
-    "jobctl/sandbox/command.py _serve does not catch (only KeyboardInterrupt): exit 130",
-)
 def test_sandbox_command_exits_0_after_ctrl_c():
     server = subprocess.Popen(
         [str(JOBCTL), "sandbox", "--port", "0", "--jobs", "0", "-q"],
