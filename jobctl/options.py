@@ -152,7 +152,7 @@ def _states(
     return names
 
 
-def _time(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+def validate_time(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is None:
         return None
     from jobctl.timeparse import parse_time
@@ -230,13 +230,13 @@ check_options = _stack(
     click.option(
         "--since",
         metavar="TIME",
-        callback=_time,
+        callback=validate_time,
         help="Only jobs created at or after TIME (ISO 8601, or an age: 90m, 6h, 7d).",
     ),
     click.option(
         "--until",
         metavar="TIME",
-        callback=_time,
+        callback=validate_time,
         help="Only jobs created at or before TIME (ISO 8601, or an age: 90m, 6h, 7d).",
     ),
     click.option(

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import click
 
 from jobctl.job import Job
-from jobctl.options import Settings, listing_options
+from jobctl.options import Settings, listing_options, validate_time
 
 if TYPE_CHECKING:
     from click.shell_completion import CompletionItem
@@ -185,20 +185,6 @@ def _check_text(spec: ServiceSpec, flag: Flag, value: str) -> None:
         raise click.BadParameter(f"{value!r} is not a valid value (expected {pattern})")
 
 
-def _time_param(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
-    if value is None:
-        return None
-    from jobctl.timeparse import parse_time
-
-    try:
-        parse_time(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
-    # Kept as text: a relative age is resolved when the listing starts (or, on resume,
-    # against the moment the first listing started).
-    return value
-
-
 def make_option(spec: ServiceSpec, flag: Flag) -> Callable[[Any], Any]:
     names = [flag.option, *flag.aliases, flag.dest]
     kwargs: dict[str, Any] = {
@@ -213,7 +199,7 @@ def make_option(spec: ServiceSpec, flag: Flag) -> Callable[[Any], Any]:
         )
         kwargs.pop("metavar")
     elif flag.kind == "time":
-        kwargs["callback"] = _time_param
+        kwargs["callback"] = validate_time
         kwargs["metavar"] = "TIME"
     else:
         kwargs["callback"] = _member_validator(spec, flag)
