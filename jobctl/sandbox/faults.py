@@ -31,7 +31,9 @@ def _flag(default: Any, help: str, **extra: Any) -> Any:
 class Faults:
     latency_ms: int = _flag(0, "Delay every response by this many milliseconds.")
     throttle_every: int = _flag(0, "Answer every Nth request with the service's throttling error.")
+    throttle_from_page: int = _flag(0, "Answer the service's throttling error from page K on.")
     server_error_every: int = _flag(0, "Answer every Nth request with the service's 5xx error.")
+    server_error_from_page: int = _flag(0, "Answer the service's 5xx error from page K on.")
     reset_every: int = _flag(0, "Reset the connection mid-response on every Nth request.")
     reset_from_page: int = _flag(0, "Reset the connection mid-response from page K on.")
     bad_body: str | None = _flag(
@@ -51,6 +53,11 @@ class Faults:
     slow_page: int = _flag(0, "Delay page K by --slow-seconds (beyond a client read timeout).")
     slow_seconds: float = _flag(0.0, "How long --slow-page waits before answering.")
     expired_from_page: int = _flag(0, "Answer ExpiredTokenException (403) from page K on.")
+    reject_tokens: bool = _flag(
+        False,
+        "Answer every request that carries a pagination token with the service's "
+        "invalid-token error, as for a token that expired.",
+    )
     access_denied: bool = _flag(False, "Answer every request with AccessDeniedException (403).")
     regions: tuple[str, ...] = _flag((), "Only inject faults in this region (repeatable).")
     services: tuple[str, ...] = _flag(
@@ -88,9 +95,11 @@ class Faults:
             decision.error = "access-denied"
         elif self.expired_from_page and page >= self.expired_from_page:
             decision.error = "expired-token"
-        elif _every(self.throttle_every, n):
+        elif self.reject_tokens and page != 1:
+            decision.error = "invalid-token"
+        elif _hit(self.throttle_every, self.throttle_from_page, n, page):
             decision.error = "throttle"
-        elif _every(self.server_error_every, n):
+        elif _hit(self.server_error_every, self.server_error_from_page, n, page):
             decision.error = "server-error"
         if self.bad_body and (
             (not self.bad_body_every and not self.bad_body_from_page)
@@ -105,7 +114,8 @@ class Faults:
 class Decision:
     number: int
     delay: float = 0.0
-    error: str | None = None  # "access-denied" | "expired-token" | "throttle" | "server-error"
+    # "access-denied" | "expired-token" | "invalid-token" | "throttle" | "server-error"
+    error: str | None = None
     bad_body: str | None = None
     token_loop: str | None = None
     reset: bool = False

@@ -278,6 +278,11 @@ class Sandbox:
             return code, status, message
         if kind == "throttle":
             return (*spec.throttle, "Rate exceeded")
+        if kind == "invalid-token":
+            from jobctl.sandbox import handlers
+
+            invalid = handlers.invalid_token(spec)
+            return invalid.code, invalid.status, invalid.message
         return (*spec.server_error, "We encountered an internal error. Please try again.")
 
     def _finish(

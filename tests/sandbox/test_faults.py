@@ -236,3 +236,29 @@ def test_stop_does_not_wait_for_a_sleeping_slow_page():
     caller.join(timeout=5)
     assert not caller.is_alive()
     assert len(outcome) == 1 and isinstance(outcome[0], Exception)
+
+
+@pytest.mark.parametrize(
+    ("switch", "label"),
+    [("throttle_from_page", "throttle"), ("server_error_from_page", "server-error")],
+)
+def test_errors_from_page_k_persist_past_the_retries(sb, switch, label, no_backoff):
+    sb.faults = Faults(**{switch: 2})
+    iot = make_client(sb, "iot", retries={"mode": "standard", "total_max_attempts": 2})
+    pages = iot.get_paginator("list_jobs").paginate(PaginationConfig={"PageSize": 10})
+    iterator = iter(pages)
+    assert len(next(iterator)["jobs"]) == 10  # page 1 is served
+    with pytest.raises(ClientError):
+        next(iterator)
+    assert [r.faults for r in sb.requests] == [[], [label], [label]]
+
+
+def test_reject_tokens_answers_any_token_with_the_services_invalid_token_error(sb):
+    sb.faults = Faults(reject_tokens=True)
+    iot = make_client(sb, "iot")
+    first = iot.list_jobs(maxResults=5)
+    assert len(first["jobs"]) == 5  # no token: served
+    with pytest.raises(ClientError) as excinfo:
+        iot.list_jobs(maxResults=5, nextToken=first["nextToken"])
+    assert (error_code(excinfo), http_status(excinfo)) == ("InvalidRequestException", 400)
+    assert sb.requests[-1].faults == ["invalid-token"]
