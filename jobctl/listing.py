@@ -53,6 +53,7 @@ class Stream:
 class StreamFailed:
     error: JobctlError
     stream: Stream
+    cause: BaseException | None = None  # for --debug's traceback
 
 
 def _starting_token(spec: ServiceSpec, token: str) -> str:
@@ -248,7 +249,7 @@ class Listing:
         if stream.label and error.message.startswith(prefix):
             # Name the failed target, so the user knows which part of a fan-out is missing.
             error.message = f"{stream.label}: {error.message[len(prefix) :]}"
-        failure = StreamFailed(error, stream)
+        failure = StreamFailed(error, stream, exc)
         self.failures.append(failure)
         if self.on_failure is not None:
             self.on_failure(failure)

@@ -34,11 +34,18 @@ def say(streams: Streams, message: str) -> None:
     streams.stderr.flush()
 
 
-def report(streams: Streams, error: JobctlError, debug: bool = False) -> None:
-    if debug and sys.exc_info()[0] is not None:
+def report(
+    streams: Streams,
+    error: JobctlError,
+    debug: bool = False,
+    cause: BaseException | None = None,
+) -> None:
+    """One line (and a hint) on stderr; with --debug, the traceback first."""
+    cause = cause or sys.exc_info()[1]
+    if debug and cause is not None:
         import traceback
 
-        traceback.print_exc(file=streams.stderr)
+        traceback.print_exception(type(cause), cause, cause.__traceback__, file=streams.stderr)
     say(streams, f"jobctl: {error.message}")
     if error.hint:
         say(streams, f"jobctl: hint: {error.hint}")
@@ -174,7 +181,7 @@ def list_jobs(
             max_items=settings.max_items,
             dedupe=len(all_streams) > 1,
             concurrency=settings.concurrency,
-            on_failure=lambda failed: report(streams, failed.error),
+            on_failure=lambda failed: report(streams, failed.error, settings.debug, failed.cause),
             on_progress=_progress(streams) if len(all_streams) > 1 else None,
             job_filter=job_filter,
         )

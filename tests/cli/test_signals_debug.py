@@ -99,3 +99,19 @@ def test_debug_redacts_the_request_signature() -> None:
     assert signed, "botocore no longer logs the signature: drop this test"
     for i in signed:
         assert not re.fullmatch(r"[0-9a-f]{64}", lines[i + 1])
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_a_failed_listing_has_a_traceback_only_with_debug(debug: bool) -> None:
+    args = [str(JOBCTL), "iot", "--endpoint-url", "http://127.0.0.1:9", "-o", "jsonl"]
+    run = subprocess.run(
+        [*args, *(["--debug"] if debug else [])],
+        capture_output=True,
+        text=True,
+        env=_env(AWS_MAX_ATTEMPTS="1"),
+        timeout=60,
+    )
+    assert run.returncode == 5
+    assert run.stderr.splitlines()[-1].startswith("jobctl: iot: cannot connect:")
+    # jobctl's own traceback of the failure (botocore logs its own too, elsewhere).
+    assert ("jobctl/listing.py" in run.stderr) is debug
