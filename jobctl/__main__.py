@@ -66,7 +66,10 @@ def main(argv: list[str] | None = None) -> None:
         if "--debug" in (argv if argv is not None else sys.argv):
             import traceback
 
-            traceback.print_exc()
+            from jobctl.output.text import terminal_safe
+
+            for line in traceback.format_exc().splitlines():
+                print(terminal_safe(line), file=sys.stderr)
         from jobctl.errors import one_line
 
         print(

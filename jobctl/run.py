@@ -45,7 +45,10 @@ def report(
     if debug and cause is not None:
         import traceback
 
-        traceback.print_exception(type(cause), cause, cause.__traceback__, file=streams.stderr)
+        # Made terminal-safe line by line: exception messages quote server text.
+        lines = traceback.format_exception(type(cause), cause, cause.__traceback__)
+        for line in "".join(lines).splitlines():
+            streams.stderr.write(terminal_safe(line) + "\n")
     say(streams, f"jobctl: {error.message}")
     if error.hint:
         say(streams, f"jobctl: hint: {error.hint}")
