@@ -134,6 +134,25 @@ def _single_status(states_table: Mapping[str, str], state: str) -> str | None:
     return matches[0] if len(matches) == 1 else None
 
 
+def _batch_statuses(statuses: tuple[str, ...], states: Sequence[str]) -> tuple[str, ...]:
+    """The Batch statuses to ask for, given the user's --status and --state.
+
+    `all` is ONE stream, ordered by the immutable createdAt; it becomes one status only
+    when a single status holds the states, since several per-status streams would
+    interleave differently. Named statuses are already one stream each: drop the ones
+    no job of the states can have (keep them all if none is left, the listing is empty).
+    """
+    from jobctl.services.batch import STATES as BATCH_STATES
+
+    if "all" in statuses:
+        wanted = [status for status, state in BATCH_STATES.items() if state in states]
+        # A status botocore's model lacks would be "unknown": only the API knows those.
+        exact = len(wanted) == 1 and "unknown" not in states
+        return (wanted[0],) if exact else statuses
+    narrowed = tuple(s for s in statuses if BATCH_STATES.get(s, "unknown") in states)
+    return narrowed or statuses
+
+
 def push_down(part: Part, settings: Settings) -> tuple[Part, list[str]]:
     """The part with what its API can filter exactly on the server, and notes for stderr.
 
@@ -141,10 +160,14 @@ def push_down(part: Part, settings: Settings) -> tuple[Part, list[str]]:
     - Batch: --since (else --until) becomes the AFTER/BEFORE_CREATED_AT filter when the
       user gave none of the API's filters and named the statuses (without --status the
       API lists RUNNING jobs only, and a filter would lift that default).
+      Then, when no filter went to the server, --state narrows the statuses: `--status
+      all` becomes the one status of a state that has only one (failed, running,
+      succeeded), and named statuses lose those outside the states. Not under --watch.
     - IoT: one --state with exactly one IoT status (queued, succeeded, cancelled) becomes
       --status, unless the user gave one. Not under --watch, where a watched job leaves
       its first state.
-    AmplifyBackend statuses are free text in any case, several per state: client-side.
+    - AmplifyBackend: one --id becomes --job-id, unless the user gave one. Its statuses
+      are free text in any case, several per state: --state stays client-side.
     """
     from jobctl.fanout import Part
 
@@ -159,6 +182,9 @@ def push_down(part: Part, settings: Settings) -> tuple[Part, list[str]]:
                 values["created_after"] = settings.since
             elif settings.until:
                 values["created_before"] = settings.until
+        filtered = any(values.get(flag) for flag in _BATCH_FILTER_FLAGS)
+        if statuses and settings.state and not settings.watch and not filtered:
+            values["status"] = _batch_statuses(statuses, settings.state)
         if not statuses and not has_filter and (settings.state or settings.since):
             notes.append(
                 "jobctl: note: batch without --status lists RUNNING jobs only (the API's "
@@ -171,6 +197,8 @@ def push_down(part: Part, settings: Settings) -> tuple[Part, list[str]]:
             status = _single_status(IOT_STATES, settings.state[0])
             if status is not None:
                 values["status"] = status
+    elif name == "amplify-backend" and len(settings.ids) == 1 and not values.get("job_id"):
+        values["job_id"] = settings.ids[0]
     return Part(part.spec, values), notes
 
 

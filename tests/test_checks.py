@@ -321,6 +321,74 @@ def test_iot_state_goes_to_the_server_with_the_same_result(
     assert ids(runs["running"]) == ["ota-3", "ota-6"]
 
 
+def test_batch_state_narrows_the_statuses_asked_for_with_the_same_result(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cases = {
+        "all-failed": ("--status", "all", "--state", "failed"),
+        "all-queued": ("--status", "all", "--state", "queued"),
+        "named": ("--status", "succeeded", "--status", "failed", "--state", "failed"),
+        "since": ("--status", "all", "--state", "failed", "--since", "100m"),
+    }
+    base = ("batch", "--job-queue", "ci", "-o", "jsonl")
+    with sandbox(tmp_path, DATA) as sb:
+        sent, pushed = {}, {}
+        for case, args in cases.items():
+            pushed[case] = invoke(*base, "--endpoint-url", sb.endpoint_url, *args)
+            sent[case] = [
+                (p.get("jobStatus"), p.get("filters")) for p in _requests(sb, "ListServiceJobs")
+            ]
+            sb.clear_requests()
+        _no_push_down(monkeypatch)
+        for case, args in cases.items():
+            plain = invoke(*base, "--endpoint-url", sb.endpoint_url, *args)
+            assert sorted(ids(plain)) == sorted(ids(pushed[case])), case
+    # one status holds "failed": asked for alone, instead of every job of the queue
+    assert sent["all-failed"] == [("FAILED", None)]
+    assert ids(pushed["all-failed"]) == ["b-3"]
+    # five statuses hold "queued": the one createdAt-ordered stream stays
+    assert sent["all-queued"] == [(None, [{"name": "AFTER_CREATED_AT", "values": ["0"]}])]
+    assert sent["named"] == [("FAILED", None)]
+    # --since went to the server as a filter, which the API lets override the status
+    [(status, filters)] = sent["since"]
+    assert status is None and filters and filters[0]["name"] == "AFTER_CREATED_AT"
+    assert pushed["since"].out == ""  # b-3 was created 120 minutes ago
+
+
+def test_batch_state_narrows_statuses_only_where_exact_and_not_under_watch() -> None:
+    from jobctl.checks import _batch_statuses
+    from jobctl.fanout import Part
+    from jobctl.options import Settings
+    from jobctl.services.batch import SPEC
+
+    part = Part(SPEC, {"job_queue": "q", "status": ("all",)})
+    listed, _ = checks.push_down(part, Settings(state=("failed",)))
+    watched, _ = checks.push_down(part, Settings(state=("failed",), watch=True))
+    assert (listed.values["status"], watched.values["status"]) == (("FAILED",), ("all",))
+    assert _batch_statuses(("all",), ("failed",)) == ("FAILED",)
+    assert _batch_statuses(("all",), ("failed", "unknown")) == ("all",)
+    assert _batch_statuses(("all",), ("failed", "succeeded")) == ("all",)
+    assert _batch_statuses(("RUNNING", "FAILED"), ("queued",)) == ("RUNNING", "FAILED")
+    assert _batch_statuses(("RUNNING", "NEWSTATUS"), ("unknown",)) == ("NEWSTATUS",)
+
+
+def test_amplify_backend_id_goes_to_the_server_with_the_same_result(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = ("amplify-backend", "--app-id", "d1app", "--env", "staging", "-o", "jsonl")
+    with sandbox(tmp_path, DATA) as sb:
+        one = invoke(*args, "--endpoint-url", sb.endpoint_url, "--id", "be-2")
+        two = invoke(*args, "--endpoint-url", sb.endpoint_url, "--id", "be-2", "--id", "be-3")
+        sent = [p.get("JobId") for p in _requests(sb, "ListBackendJobs")]
+        sb.clear_requests()
+        _no_push_down(monkeypatch)
+        plain = invoke(*args, "--endpoint-url", sb.endpoint_url, "--id", "be-2")
+        assert [p.get("JobId") for p in _requests(sb, "ListBackendJobs")] == [None]
+    assert sent == ["be-2", None]  # two IDs: the API takes one, so jobctl filters
+    assert one.out == plain.out
+    assert (ids(one), sorted(ids(two))) == (["be-2"], ["be-2", "be-3"])
+
+
 def test_batch_without_status_says_the_api_lists_running_only(url: str) -> None:
     run = invoke(
         "batch", "--endpoint-url", url, "--job-queue", "ci", "--state", "failed", "-o", "jsonl"
