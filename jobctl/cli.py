@@ -47,5 +47,5 @@ def cli(**_: Any) -> None:
     Every listing command takes the same output, paging and AWS options; see
     `jobctl COMMAND --help`. Try it without an AWS account:
 
-        jobctl batch --sandbox --job-queue training --status all
+        jobctl batch --sandbox --job-queue ml-training-high --status all
     """
