@@ -21,6 +21,15 @@ def _escape_message(exc: Any) -> None:
     exc.message = "\n".join(terminal_safe(line) for line in str(exc.message).split("\n"))
 
 
+def _show_usage_error(exc: Any) -> None:
+    """One line in jobctl's own form, where click prints three ("Usage:", "Try", "Error:"):
+    `jobctl: Invalid value for '--status': … (see 'jobctl batch --help')`."""
+    from jobctl.errors import one_line
+
+    where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+    print(f"jobctl: {one_line(exc.format_message(), 2000)}{where}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> None:
     if sys.stderr is None:
         # Started with stderr closed (`2>&-`): messages are lost, but must never fall back
@@ -45,7 +54,7 @@ def main(argv: list[str] | None = None) -> None:
         status = 0
     except click.UsageError as exc:
         _escape_message(exc)
-        exc.show()
+        _show_usage_error(exc)
         status = ExitStatus.USAGE
     except click.ClickException as exc:
         _escape_message(exc)

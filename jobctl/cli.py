@@ -35,6 +35,22 @@ class LazyGroup(click.Group):
             return getattr(importlib.import_module(module), attr)  # type: ignore[no-any-return]
         return None
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as error:
+            # click suggests near options but not near commands: `jobctl bat` → batch.
+            import difflib
+
+            near = difflib.get_close_matches(args[0], self.list_commands(ctx)) if args else []
+            if not near:
+                raise
+            raise click.UsageError(
+                f"{error.message} Did you mean {' or '.join(map(repr, near))}?", ctx
+            ) from None
+
 
 @click.group(
     cls=LazyGroup,

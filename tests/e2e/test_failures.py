@@ -70,6 +70,30 @@ def test_bad_token_fails_before_any_request(crafted, token, needle):
     assert crafted.requests == []
 
 
+@pytest.mark.parametrize(
+    ("args", "needles"),
+    [
+        (["batch", "--status", "bogus"], ["'--status'", "SUCCEEDED, FAILED, all"]),
+        (["iot", "--status", "nope"], ["'--status'", "IN_PROGRESS"]),
+        (["iot", "--statu", "x"], ["No such option", "'--status'"]),
+        (["iot", "--since", "yesterday"], ["'--since'", "ISO 8601"]),
+        (["iot", "--page-size", "many"], ["'--page-size'", "many"]),
+        (["iot", "extra"], ["unexpected extra argument"]),
+        (["bat"], ["No such command 'bat'. Did you mean 'batch'?"]),
+    ],
+)
+def test_usage_errors_click_finds_are_one_line_naming_the_help(crafted, args, needles):
+    """click prints three lines (Usage, Try, Error); jobctl one, like its other errors."""
+    run = jobctl(*args, endpoint=crafted.endpoint_url)
+    assert run.status == 2, run.describe()
+    assert run.out == ""
+    line = one_error_line(run, *needles)
+    command = "jobctl" if args == ["bat"] else f"jobctl {args[0]}"
+    assert line.endswith(f"(see '{command} --help')")
+    assert len(run.err_lines) == 1
+    assert crafted.requests == []
+
+
 def test_token_of_another_listing_fails_before_any_request(crafted):
     first = jobctl("iot", "--max-items", "1", "-o", "jsonl", endpoint=crafted.endpoint_url)
     assert first.status == 0 and first.token, first.describe()
