@@ -1,6 +1,8 @@
-"""``python -m jobctl.sandbox``: the same as ``jobctl sandbox``."""
+"""``python -m jobctl.sandbox``: the same as ``jobctl sandbox``, errors and signals included."""
 
-from jobctl.sandbox.command import sandbox
+import sys
+
+from jobctl.__main__ import main
 
 if __name__ == "__main__":
-    sandbox(prog_name="python -m jobctl.sandbox")
+    main(["sandbox", *sys.argv[1:]])

@@ -139,3 +139,16 @@ def test_serves_until_a_signal_then_exits_cleanly(stop_signal):
     assert "GET /jobs iot ListJobs us-east-1 -> 403 AccessDeniedException [access-denied]" in err
     assert err.rstrip().endswith("jobctl sandbox: stopped")
     assert rest == ""  # nothing but the banner on stdout
+
+
+def test_python_m_jobctl_sandbox_gives_one_line_usage_errors():
+    run = subprocess.run(
+        [sys.executable, "-m", "jobctl.sandbox", "--port", "x"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 2
+    [line] = run.stderr.splitlines()
+    assert line.startswith("jobctl: Invalid value for '--port': 'x'")
+    assert line.endswith("(see 'jobctl sandbox --help')")
