@@ -27,7 +27,7 @@ TERMINAL_STATES = frozenset({"succeeded", "failed", "cancelled"})
 TIME_FIELDS = ("created_at", "started_at", "ended_at", "updated_at")
 
 Job = dict[str, Any]
-"""A normalized job: the FIELDS, plus `raw` (and `account` in fan-out listings)."""
+"""A normalized job: the FIELDS, plus `raw` (and `profile` when it spans several profiles)."""
 
 # How a service sends a timestamp:
 #   "datetime": a botocore timestamp member (datetime, or the wire value: epoch seconds or ISO)

@@ -38,11 +38,11 @@ def _columns(
     names = tuple(part.strip() for part in value.split(",") if part.strip())
     if not names:
         raise click.BadParameter("name at least one column")
-    unknown = [n for n in names if n not in FIELDS and n != "account" and not n.startswith("raw.")]
+    unknown = [n for n in names if n not in FIELDS and n != "profile" and not n.startswith("raw.")]
     if unknown:
         raise click.BadParameter(
             f"unknown column {', '.join(map(repr, unknown))}; choose from {', '.join(FIELDS)}, "
-            "account, or raw.FIELD"
+            "profile, or raw.FIELD"
         )
     return names
 
@@ -123,8 +123,8 @@ output_options = _stack(
         "--columns",
         metavar="A,B,C",
         callback=_columns,
-        help="Fields to show, in order, for table, csv and tsv (raw.FIELD for a field of "
-        "the service's own item).",
+        help="Fields to show, in order, for table, csv and tsv (profile with several "
+        "profiles; raw.FIELD for a field of the service's own item).",
     ),
     click.option("--no-headers", is_flag=True, help="Omit the header row (table, csv, tsv)."),
     click.option(

@@ -16,7 +16,7 @@ class RenderOptions:
     tty: bool = False  # stdout is a terminal
     color: bool = False
     csv_raw: bool = False
-    extra_columns: tuple[str, ...] = ()  # fields a listing adds, such as `account`
+    extra_columns: tuple[str, ...] = ()  # fields a listing adds, such as `profile`
     table_format: str | None = None  # a tabulate format for the table, even on a tty
 
     @property

@@ -11,7 +11,7 @@ from jobctl.output.text import cell, spreadsheet_safe
 
 # Fields jobctl or AWS controls: never altered by formula neutralization.
 _VERBATIM = frozenset(
-    {"service", "region", "account", "id", "arn", "state"}
+    {"service", "region", "id", "arn", "state"}
     | {"created_at", "started_at", "ended_at", "updated_at"}
 )
 

@@ -324,6 +324,20 @@ def test_profiles_add_the_profile_field(demo, crafted, demo_truth, crafted_truth
     assert {r.service for r in demo.requests} == {r.service for r in crafted.requests} == {"iot"}
 
 
+def test_profile_is_a_column_and_a_sort_key(demo, crafted, tmp_path):
+    config = profiles_config(
+        tmp_path / "config", {"a": demo.endpoint_url, "b": crafted.endpoint_url}
+    )
+    run = jobctl("iot", "--profile", "b,a", "-o", "csv", "--columns", "profile,id",
+                 "--sort", "-profile", env=profiles_env(config))  # fmt: skip
+    assert run.status == 0, run.describe()
+    lines = run.out.splitlines()
+    assert lines[0] == "profile,id"
+    profiles = [line.split(",")[0] for line in lines[1:]]
+    assert set(profiles) == {"a", "b"}
+    assert profiles == sorted(profiles, reverse=True)
+
+
 def test_profiles_keep_same_id_jobs_of_two_accounts(demo, tmp_path):
     first = demo.data.jobs("iot")[0]
     shared_id = first["jobId"]
