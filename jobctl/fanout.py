@@ -165,6 +165,9 @@ def build_streams(
         for parent in parents:
             plan = spec.make_plan(resolve_times(spec, {**part.values, **parent}, started))
             parent_label = _label(parent)
+            # A discovered parent is named on each job (as kubectl -A adds NAMESPACE): the
+            # items of Batch, for one, do not say which queue they came from.
+            stream_extra = {**extra, "parent": "/".join(parent.values())} if parent else extra
             for query in plan.queries:
                 key = f"{target_key}|{parent_label}|{query.key}"
                 detail = " ".join(
@@ -178,9 +181,19 @@ def build_streams(
                 assert target.region is not None
                 streams.append(
                     Stream(
-                        key, spec, target, query, target.region, label, plan.keep, extra=dict(extra)
+                        key,
+                        spec,
+                        target,
+                        query,
+                        target.region,
+                        label,
+                        plan.keep,
+                        extra=dict(stream_extra),
                     )
                 )
+    if any("parent" in stream.extra for stream in streams):
+        for stream in streams:  # one shape for every job: null where nothing was discovered
+            stream.extra.setdefault("parent", None)
     return streams, failures
 
 

@@ -27,7 +27,11 @@ TERMINAL_STATES = frozenset({"succeeded", "failed", "cancelled"})
 TIME_FIELDS = ("created_at", "started_at", "ended_at", "updated_at")
 
 Job = dict[str, Any]
-"""A normalized job: the FIELDS, plus `raw` (and `profile` when it spans several profiles)."""
+"""A normalized job: the FIELDS, plus `raw` (and the EXTRA_FIELDS a listing adds)."""
+
+# Added by fan-out: `parent` (the discovered app/branch, app/environment or queue) when
+# the listing discovered parents, `profile` when it spans several profiles.
+EXTRA_FIELDS = ("parent", "profile")
 
 # How a service sends a timestamp:
 #   "datetime": a botocore timestamp member (datetime, or the wire value: epoch seconds or ISO)

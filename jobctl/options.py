@@ -33,16 +33,18 @@ def _columns(
 ) -> tuple[str, ...] | None:
     if value is None:
         return None
-    from jobctl.job import FIELDS
+    from jobctl.job import EXTRA_FIELDS, FIELDS
 
     names = tuple(part.strip() for part in value.split(",") if part.strip())
     if not names:
         raise click.BadParameter("name at least one column")
-    unknown = [n for n in names if n not in FIELDS and n != "profile" and not n.startswith("raw.")]
+    unknown = [
+        n for n in names if n not in FIELDS and n not in EXTRA_FIELDS and not n.startswith("raw.")
+    ]
     if unknown:
         raise click.BadParameter(
             f"unknown column {', '.join(map(repr, unknown))}; choose from {', '.join(FIELDS)}, "
-            "profile, or raw.FIELD"
+            f"{', '.join(EXTRA_FIELDS)}, or raw.FIELD"
         )
     return names
 

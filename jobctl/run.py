@@ -17,6 +17,7 @@ from jobctl import checks
 from jobctl.aws import Clients, Target, check_endpoint_url, read_timeout
 from jobctl.errors import ExitStatus, Interrupted, JobctlError, UsageError, classify
 from jobctl.fanout import Part, TargetFailure, apply_resume, build_streams
+from jobctl.job import EXTRA_FIELDS
 from jobctl.listing import Listing, StreamFailed
 from jobctl.options import Settings
 from jobctl.output import Renderer, RenderOptions, renderer_for
@@ -176,7 +177,6 @@ def list_jobs(
             from jobctl.watch import watch
 
             return watch(all_streams, target_failures, settings, streams, clients, job_filter)
-        several_profiles = any("profile" in stream.extra for stream in all_streams)
         listing = Listing(
             all_streams,
             clients,
@@ -188,7 +188,9 @@ def list_jobs(
             on_progress=_progress(streams) if len(all_streams) > 1 else None,
             job_filter=job_filter,
         )
-        extra = ("profile",) if several_profiles else ()
+        extra = tuple(
+            name for name in EXTRA_FIELDS if any(name in stream.extra for stream in all_streams)
+        )
         return write_listing(listing, settings, streams, query, started, target_failures, extra)
 
 

@@ -81,6 +81,8 @@ def test_batch_without_a_queue_lists_every_queue(status_runs, demo_truth):
     listed = Counter(queue_of[row["id"]] for row in rows["all"])
     assert set(listed) == set(demo_truth.queues())
     assert len(listed) == 3
+    # Batch's items do not name their queue: jobctl adds the queue it discovered.
+    assert all(row["parent"] == queue_of[row["id"]] for row in rows["all"])
 
 
 # -- discovered parents -----------------------------------------------------------------------
@@ -94,6 +96,12 @@ def test_amplify_discovers_every_app_and_branch(crafted, crafted_truth):
               (row["arn"].split("/")[1:4:2] for row in run.rows())}  # fmt: skip
     assert listed == set(crafted_truth.branches())
     assert len(listed) == 3 and len({app for app, _ in listed}) == 2
+    branch_of = {
+        (j["_app"], j["jobId"]): f"{j['_app']}/{j['_branch']}" for j in crafted_truth.amplify()
+    }
+    assert all(
+        row["parent"] == branch_of[row["arn"].split("/")[1], row["id"]] for row in run.rows()
+    )
 
 
 def test_amplify_discovers_every_branch_of_the_demo_data(demo, demo_truth):
@@ -117,6 +125,25 @@ def test_amplify_backend_discovers_every_environment(demo, demo_truth):
     assert idents(of_all.rows()) == truth_idents("amplify-backend", demo_truth.backend())
     listed = {(r["raw"]["AppId"], r["raw"]["BackendEnvironmentName"]) for r in of_all.rows()}
     assert listed == set(envs)
+    for row in of_all.rows():
+        assert row["parent"] == f"{row['raw']['AppId']}/{row['raw']['BackendEnvironmentName']}"
+
+
+def test_named_parents_add_no_field_and_all_gives_every_job_one_shape(demo):
+    app, branch = demo.parents()["amplify"][0]
+    named, every = jobctl_many(
+        [
+            ["amplify", "--app-id", app, "--branch", branch, "-o", "jsonl"],
+            ["all", "--services", "iot,batch", "-o", "csv"],
+        ],
+        demo.endpoint_url,
+    )
+    assert named.status == every.status == 0, every.describe()
+    assert not any("parent" in row for row in named.rows())
+    rows = every.rows("csv")
+    assert every.out.splitlines()[0].endswith(",arn,parent")
+    assert {row["parent"] for row in rows if row["service"] == "iot"} == {""}
+    assert all(row["parent"] for row in rows if row["service"] == "batch")
 
 
 # -- regions ----------------------------------------------------------------------------------
