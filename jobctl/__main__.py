@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from typing import Any
@@ -30,12 +31,23 @@ def _show_usage_error(exc: Any) -> None:
     print(f"jobctl: {one_line(exc.format_message(), 2000)}{where}", file=sys.stderr)
 
 
+def _fish_keeps_commas() -> None:
+    """click's fish script splits "plain,VALUE" at every comma, cutting a comma-separated
+    value (`--state running,failed`) to its first item: split at the first comma only."""
+    from click.shell_completion import FishComplete, add_completion_class
+
+    class FishCompleteCommas(FishComplete):
+        source_template = FishComplete.source_template.replace(
+            '(string split "," $completion)', '(string split --max 1 "," $completion)'
+        )
+
+    add_completion_class(FishCompleteCommas, "fish")
+
+
 def main(argv: list[str] | None = None) -> None:
     if sys.stderr is None:
         # Started with stderr closed (`2>&-`): messages are lost, but must never fall back
         # to stdout (print(file=None) writes there) nor fail and change the exit status.
-        import os
-
         sys.stderr = open(os.devnull, "w")  # noqa: SIM115 -- lives as long as the process
     # SIGINT and SIGTERM both unwind the listing, so fetched jobs are flushed and the
     # resume hint printed; exit 130 / 143 as a shell would report them.
@@ -43,6 +55,9 @@ def main(argv: list[str] | None = None) -> None:
     signal.signal(signal.SIGTERM, _on_signal)
 
     import click
+
+    if os.environ.get("_JOBCTL_COMPLETE", "").startswith("fish"):
+        _fish_keeps_commas()
 
     from jobctl.cli import cli
     from jobctl.errors import ExitStatus, Interrupted

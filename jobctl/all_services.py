@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from jobctl.options import Settings, listing_options
+from jobctl.options import Settings, complete_list, listing_options
 from jobctl.services import SERVICE_MODULES
 
 
@@ -36,6 +36,7 @@ _DEFAULT_VALUES: dict[str, dict[str, Any]] = {"batch": {"status": ("all",)}}
     "--services",
     metavar="A,B",
     callback=_services,
+    shell_complete=complete_list(lambda: tuple(SERVICE_MODULES)),
     help=f"Only these services (default: all of {', '.join(SERVICE_MODULES)}).",
 )
 @listing_options

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, TypeVar
 
@@ -26,6 +26,38 @@ def _positive(ctx: click.Context, param: click.Parameter, value: int | None) -> 
     if value is not None and value < 1:
         raise click.BadParameter(f"must be at least 1, not {value}")
     return value
+
+
+def complete_list(values: Callable[[], Sequence[str]], prefixes: str = "") -> Any:
+    """Completion for a comma-separated value: offers the names for its last item, in
+    any case, without the ones already given (`--state running,su<TAB>`)."""
+
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        from click.shell_completion import CompletionItem
+
+        head, comma, last = incomplete.rpartition(",")
+        given = {part.lstrip(prefixes).lower() for part in head.split(",")} if comma else set()
+        sign = last[: len(last) - len(last.lstrip(prefixes))]
+        word = last[len(sign) :].lower()
+        return [
+            CompletionItem(f"{head}{comma}{sign}{name}")
+            for name in values()
+            if name.lower().startswith(word) and name not in given
+        ]
+
+    return complete
+
+
+def _state_names() -> Sequence[str]:
+    from jobctl.job import STATES
+
+    return STATES
+
+
+def _column_names() -> Sequence[str]:
+    from jobctl.job import EXTRA_FIELDS, FIELDS
+
+    return (*FIELDS, *EXTRA_FIELDS)
 
 
 def _columns(
@@ -125,6 +157,7 @@ output_options = _stack(
         "--columns",
         metavar="A,B,C",
         callback=_columns,
+        shell_complete=complete_list(_column_names),
         help="Fields to show, in order, for table, csv and tsv (profile with several "
         "profiles; raw.FIELD for a field of the service's own item).",
     ),
@@ -226,6 +259,7 @@ check_options = _stack(
         "--state",
         metavar="STATES",
         callback=_states,
+        shell_complete=complete_list(_state_names),
         help="Only jobs in these states, comma-separated: queued, running, succeeded, "
         "failed, cancelled, unknown.",
     ),
@@ -253,6 +287,7 @@ check_options = _stack(
         "--sort",
         metavar="[-]FIELD",
         callback=_sort,
+        shell_complete=complete_list(_column_names, prefixes="-"),
         help="Sort the jobs by FIELD (-FIELD: descending; empty values last). Sorting "
         "holds every job until the last arrives; no other option does.",
     ),
@@ -273,12 +308,14 @@ check_options = _stack(
         "--fail-on",
         metavar="STATES",
         callback=_states,
+        shell_complete=complete_list(_state_names),
         help="Exit 6 if any listed job is in one of these states (comma-separated).",
     ),
     click.option(
         "--expect",
         metavar="STATES",
         callback=_states,
+        shell_complete=complete_list(_state_names),
         help="Exit 6 unless at least one job is listed and every listed job is in one of "
         "these states (comma-separated).",
     ),

@@ -18,6 +18,7 @@ from types import ModuleType
 import pytest
 
 from jobctl import model
+from jobctl.job import STATES
 from jobctl.output.formats import FORMATS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -138,19 +139,33 @@ def test_output_formats(env: dict[str, str]) -> None:
     assert complete(env, "jobctl batch --output JS") == ["json", "jsonl"]
 
 
+def test_comma_separated_values_complete_their_last_item(env: dict[str, str]) -> None:
+    assert complete(env, "jobctl iot --state ") == list(STATES)
+    assert complete(env, "jobctl iot --state running,su") == ["running,succeeded"]
+    # the items already given are not offered again
+    assert complete(env, "jobctl batch --fail-on failed,") == [
+        f"failed,{state}" for state in STATES if state != "failed"
+    ]
+    assert complete(env, "jobctl iot --expect SUCC") == ["succeeded"]
+    assert complete(env, "jobctl iot --columns id,na") == ["id,name"]
+    assert "parent" in complete(env, "jobctl all --columns ")
+    assert complete(env, "jobctl iot --sort cr") == ["created_at"]
+    assert complete(env, "jobctl all --services iot,sn") == ["iot,snowball"]
+
+
 @pytest.mark.parametrize("shell", ["zsh", "fish"])
 def test_other_shells_protocols(env: dict[str, str], shell: str) -> None:
     assert complete(env, "jobctl iot --status in", shell) == ["IN_PROGRESS"]
     assert complete(env, "jobctl iot -o js", shell) == ["json", "jsonl"]
 
 
-# Each probe sources the checked-in script in its shell and completes
-# `jobctl iot --status in` through it, printing what the shell would offer.
+# Each probe sources the checked-in script in its shell and completes a command line
+# (`jobctl iot --status in`) through it, printing what the shell would offer.
 SHELL_PROBES = {
     "bash": (
         ["bash", "--norc", "--noprofile", "-c"],
         'source "{script}"\n'
-        "COMP_WORDS=(jobctl iot --status in)\n"
+        "COMP_WORDS=({line})\n"
         "COMP_CWORD=3\n"
         "_jobctl_completion jobctl\n"
         'printf "%s\\n" "${{COMPREPLY[@]}}"\n',
@@ -163,18 +178,28 @@ SHELL_PROBES = {
         'source "{script}"\n'
         'compadd() {{ print -rl -- "${{(@P)${{@[-1]}}}}" }}\n'
         '_describe() {{ print -rl -- "${{(@P)3}}" }}\n'
-        "words=(jobctl iot --status in); CURRENT=4\n"
+        "words=({line}); CURRENT=4\n"
         "_jobctl_completion\n",
     ),
     "fish": (
         ["fish", "--no-config", "-c"],
-        'source "{script}"; complete -C "jobctl iot --status in"',
+        'source "{script}"; complete -C "{line}"',
     ),
 }
 
 
+@pytest.mark.parametrize(
+    ("line", "offered"),
+    [
+        ("jobctl iot --status in", ["IN_PROGRESS"]),
+        # a value with commas stays whole (click's fish script cut it at the first comma)
+        ("jobctl iot --state running,su", ["running,succeeded"]),
+    ],
+)
 @pytest.mark.parametrize("shell", SHELL_PROBES)
-def test_script_completes_in_its_shell(env: dict[str, str], shell: str) -> None:
+def test_script_completes_in_its_shell(
+    env: dict[str, str], shell: str, line: str, offered: list[str]
+) -> None:
     """The checked-in script, sourced in its shell, completes through the command."""
     argv, probe = SHELL_PROBES[shell]
     if shutil.which(argv[0]) is None:
@@ -182,11 +207,11 @@ def test_script_completes_in_its_shell(env: dict[str, str], shell: str) -> None:
     script = ROOT / "completions" / f"jobctl.{shell}"
     path = f"{Path(_jobctl()).parent}{os.pathsep}{env.get('PATH', '')}"
     result = subprocess.run(
-        [*argv, probe.format(script=script)],
+        [*argv, probe.format(script=script, line=line)],
         env={**env, "PATH": path},
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == ["IN_PROGRESS"], result.stderr
+    assert result.stdout.splitlines() == offered, result.stderr
