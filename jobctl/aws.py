@@ -83,6 +83,25 @@ def _keep_wire_timestamps(value: Any) -> Any:
     return value
 
 
+def isolated_botocore_session() -> Any:
+    """A botocore session that reads none of the user's AWS configuration: the sandbox
+    must work whatever AWS_PROFILE names (a missing profile, or an SSO one that needs a
+    login), and no config file setting may change how it is reached."""
+    import botocore.session
+
+    session = botocore.session.Session()
+    # On the config store itself: Session.set_config_variable cannot set None (its
+    # instance variables fall through to AWS_PROFILE when empty).
+    store = session.get_component("config_store")
+    for name, value in (
+        ("profile", None),
+        ("config_file", os.devnull),
+        ("credentials_file", os.devnull),
+    ):
+        store.set_config_variable(name, value)
+    return session
+
+
 class Clients:
     """Makes one boto3 session per target and clients from it, on demand."""
 
@@ -105,7 +124,9 @@ class Clients:
             import boto3
 
             if target.sandbox:
-                session = boto3.Session(**SANDBOX_CREDENTIALS)
+                session = boto3.Session(
+                    botocore_session=isolated_botocore_session(), **SANDBOX_CREDENTIALS
+                )
             else:
                 session = boto3.Session(profile_name=target.profile)
             parsers = session._session.get_component("response_parser_factory")

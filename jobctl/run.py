@@ -103,6 +103,7 @@ def guarded(
         return error.status
     except Exception as exc:  # the last line of defence: one line, never a traceback
         failure = classify(exc, service="jobctl")
+        failure.message = failure.message.removeprefix("jobctl: ")  # report() adds it
         report(streams, failure, settings.debug)
         return failure.status
 

@@ -18,9 +18,9 @@ _lock = threading.Lock()
 
 @cache
 def _session() -> Any:
-    import botocore.session
+    from jobctl.aws import isolated_botocore_session
 
-    return botocore.session.get_session()
+    return isolated_botocore_session()
 
 
 def service_model(botocore_name: str) -> ServiceModel:

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
-from hardening_support import jobctl, json_reply, list_requests, sandbox, tiny_server
+from hardening_support import JOBCTL, env, jobctl, json_reply, list_requests, sandbox, tiny_server
 
 ACCESS_KEY = "AKIAHARDENINGKEY0042"
 SECRET_KEY = "hardening/Secret+Key/0042-never-print-me"
@@ -87,6 +88,52 @@ def test_an_unknown_profile_is_exit_4_before_any_request(sb: Any, tmp_path: Path
     assert run.err_lines[1].startswith("jobctl: hint: ")
     assert len(run.err_lines) == 2
     assert sb.requests == []
+
+
+def test_an_unknown_profile_without_a_region_is_one_line_too(tmp_path: Path) -> None:
+    """Found while resolving the region, before any service is named."""
+    config = _empty_config(tmp_path)
+    run = jobctl("iot", AWS_PROFILE="nosuch", AWS_REGION=None, AWS_DEFAULT_REGION=None, **config)
+    assert run.status == 4
+    assert run.err_lines[0] == "jobctl: The config profile (nosuch) could not be found"
+    assert len(run.err_lines) == 2
+
+
+SSO_CONFIG = """\
+[profile work]
+sso_session = corp
+sso_account_id = 123456789012
+sso_role_name = ReadOnly
+region = eu-west-1
+[sso-session corp]
+sso_start_url = https://corp.awsapps.invalid/start
+sso_region = us-east-1
+"""
+
+
+@pytest.mark.parametrize("profile", ["nosuch", "work"])
+def test_the_sandbox_ignores_the_users_aws_profile(tmp_path: Path, profile: str) -> None:
+    """AWS_PROFILE names the user's account: --sandbox must work whether the profile is
+    missing or needs an SSO login, and `jobctl sandbox` must serve."""
+    config = _empty_config(tmp_path)
+    Path(config["AWS_CONFIG_FILE"]).write_text(SSO_CONFIG)
+    run = jobctl("iot", "--sandbox", "--max-items", "2", "-o", "jsonl", AWS_PROFILE=profile,
+                 **config)  # fmt: skip
+    assert run.status == 0, run.err
+    assert len(run.out.splitlines()) == 2
+    server = subprocess.Popen(
+        [str(JOBCTL), "sandbox", "--port", "0", "--jobs", "3"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env(AWS_PROFILE=profile, **config),
+    )
+    try:
+        first = server.stdout.readline() if server.stdout else ""
+    finally:
+        server.terminate()
+        _, err = server.communicate(timeout=10)
+    assert first.startswith("export AWS_ENDPOINT_URL=http://127.0.0.1:"), err
 
 
 @pytest.mark.parametrize("output", ["jsonl", "json", "csv"])
