@@ -149,6 +149,9 @@ class Clients:
             connect_timeout=CONNECT_TIMEOUT,
             read_timeout=read_timeout(),
             user_agent_extra=f"jobctl/{__version__}",
+            # The embedded sandbox is on 127.0.0.1: an HTTP_PROXY from the environment
+            # (most corporate machines) would send its requests to the proxy instead.
+            proxies={} if target.sandbox else None,
         )
         session = self.session(target)
         client = session.client(

@@ -136,6 +136,15 @@ def test_the_sandbox_ignores_the_users_aws_profile(tmp_path: Path, profile: str)
     assert first.startswith("export AWS_ENDPOINT_URL=http://127.0.0.1:"), err
 
 
+def test_the_sandbox_ignores_a_proxy_from_the_environment() -> None:
+    """A corporate HTTP_PROXY would receive the in-process sandbox's 127.0.0.1 requests."""
+    dead = "http://127.0.0.1:9"  # nothing listens on the discard port
+    proxies = {"HTTP_PROXY": dead, "http_proxy": dead, "NO_PROXY": None, "no_proxy": None}
+    run = jobctl("iot", "--sandbox", "--max-items", "2", "-o", "jsonl", **proxies)
+    assert run.status == 0, run.err
+    assert len(run.out.splitlines()) == 2
+
+
 @pytest.mark.parametrize("output", ["jsonl", "json", "csv"])
 def test_a_session_that_expires_mid_listing_keeps_what_was_written(sb: Any, output: str) -> None:
     sb.faults.expired_from_page = 2
