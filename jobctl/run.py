@@ -133,7 +133,9 @@ def endpoint(settings: Settings) -> Iterator[Target]:
     from jobctl.sandbox import Sandbox
 
     with Sandbox() as sandbox:
-        os.environ.setdefault("AWS_REGION", sandbox.region)
+        # The demo data is in the sandbox's regions, not in the one the user's shell names
+        # (AWS_REGION=ap-south-1 listed nothing); --region still picks any of them.
+        os.environ["AWS_REGION"] = sandbox.region
         yield Target(None, None, sandbox.endpoint_url, sandbox=True)
 
 

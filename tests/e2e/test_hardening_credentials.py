@@ -136,6 +136,17 @@ def test_the_sandbox_ignores_the_users_aws_profile(tmp_path: Path, profile: str)
     assert first.startswith("export AWS_ENDPOINT_URL=http://127.0.0.1:"), err
 
 
+def test_the_sandbox_lists_its_demo_jobs_whatever_region_the_shell_names() -> None:
+    """AWS_REGION names the user's region, where the sandbox has no data: it listed nothing."""
+    run = jobctl("iot", "--sandbox", "--summary", "-o", "csv", AWS_REGION="ap-south-1")
+    chosen = jobctl("iot", "--sandbox", "--region", "eu-west-1", "--summary", "-o", "csv",
+                    AWS_REGION="ap-south-1")  # fmt: skip
+    assert run.status == chosen.status == 0, run.err + chosen.err
+    assert run.out.splitlines()[1].startswith("iot,us-east-1,")
+    assert chosen.out.splitlines()[1].startswith("iot,eu-west-1,")
+    assert run.out.splitlines()[1].endswith(",300")  # the demo's jobs, not an empty region
+
+
 def test_the_sandbox_ignores_a_proxy_from_the_environment() -> None:
     """A corporate HTTP_PROXY would receive the in-process sandbox's 127.0.0.1 requests."""
     dead = "http://127.0.0.1:9"  # nothing listens on the discard port
