@@ -31,10 +31,20 @@ class Target:
 
 
 def max_attempts() -> int:
-    try:
-        return max(1, int(os.environ["AWS_MAX_ATTEMPTS"]))
-    except (KeyError, ValueError):
+    """Attempts per request in all: AWS_MAX_ATTEMPTS, else DEFAULT_MAX_ATTEMPTS."""
+    text = os.environ.get("AWS_MAX_ATTEMPTS", "").strip()
+    if not text:
         return DEFAULT_MAX_ATTEMPTS
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 100:
+        from jobctl.errors import UsageError
+
+        # Not silently the default: a CI job that set it means it.
+        raise UsageError(f"AWS_MAX_ATTEMPTS must be a whole number from 1 to 100, not {text!r}")
+    return value
 
 
 def read_timeout() -> float:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NoReturn
 
 from jobctl import checks
-from jobctl.aws import Clients, Target, check_endpoint_url, read_timeout
+from jobctl.aws import Clients, Target, check_endpoint_url, max_attempts, read_timeout
 from jobctl.errors import ExitStatus, Interrupted, JobctlError, UsageError, classify
 from jobctl.fanout import Part, TargetFailure, apply_resume, build_streams
 from jobctl.job import EXTRA_FIELDS
@@ -149,6 +149,7 @@ def list_jobs(
     check_page_size([part.spec for part in parts], settings)
     checks.validate(settings)
     read_timeout()  # a bad JOBCTL_READ_TIMEOUT is a usage error before any request
+    max_attempts()  # and so is a bad AWS_MAX_ATTEMPTS
     check_endpoint_url(settings.endpoint_url, "--endpoint-url")
     if not settings.sandbox:  # --sandbox's own endpoint wins over the variable
         check_endpoint_url(os.environ.get("AWS_ENDPOINT_URL"), "AWS_ENDPOINT_URL")

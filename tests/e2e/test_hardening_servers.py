@@ -323,6 +323,16 @@ def test_a_bad_read_timeout_setting_is_a_usage_error(sb: Any, value: str) -> Non
     assert list_requests(sb) == []
 
 
+@pytest.mark.parametrize("value", ["0", "-2", "many", "2.5"])
+def test_a_bad_max_attempts_setting_is_a_usage_error(sb: Any, value: str) -> None:
+    run = jobctl("iot", url=sb.endpoint_url, AWS_MAX_ATTEMPTS=value)
+    assert run.status == 2
+    assert run.err_lines == [
+        f"jobctl: AWS_MAX_ATTEMPTS must be a whole number from 1 to 100, not {value!r}"
+    ]
+    assert list_requests(sb) == []
+
+
 @pytest.mark.parametrize("service", ["iot", "snowball", "batch"])
 def test_a_connection_reset_mid_listing_is_one_line_and_exit_3(sb: Any, service: str) -> None:
     sb.faults.reset_from_page = 2
