@@ -6,9 +6,9 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 from jobctl import __version__
 
@@ -18,6 +18,8 @@ DEFAULT_MAX_ATTEMPTS = 5
 CONNECT_TIMEOUT = 10
 READ_TIMEOUT = 30  # seconds; JOBCTL_READ_TIMEOUT overrides (a slow proxy, a quick test)
 SANDBOX_CREDENTIALS = {"aws_access_key_id": "jobctl-sandbox", "aws_secret_access_key": "sandbox"}
+
+N = TypeVar("N", int, float)
 
 
 @dataclass(frozen=True)
@@ -30,39 +32,46 @@ class Target:
     sandbox: bool = False
 
 
-def max_attempts() -> int:
-    """Attempts per request in all: AWS_MAX_ATTEMPTS, else DEFAULT_MAX_ATTEMPTS."""
-    text = os.environ.get("AWS_MAX_ATTEMPTS", "").strip()
+def _env_setting(
+    name: str, default: N, parse: Callable[[str], N], valid: Callable[[N], bool], rule: str
+) -> N:
+    """A number from the environment: `default` when unset or empty, a usage error before
+    any request when it breaks `rule` (not silently the default: a CI job that set it
+    means it)."""
+    text = os.environ.get(name, "").strip()
     if not text:
-        return DEFAULT_MAX_ATTEMPTS
+        return default
     try:
-        value = int(text)
+        value = parse(text)
     except ValueError:
-        value = 0
-    if not 1 <= value <= 100:
+        value = None
+    if value is None or not valid(value):  # NaN fails `valid` too
         from jobctl.errors import UsageError
 
-        # Not silently the default: a CI job that set it means it.
-        raise UsageError(f"AWS_MAX_ATTEMPTS must be a whole number from 1 to 100, not {text!r}")
+        raise UsageError(f"{name} must be {rule}, not {text!r}")
     return value
+
+
+def max_attempts() -> int:
+    """Attempts per request in all: AWS_MAX_ATTEMPTS, else DEFAULT_MAX_ATTEMPTS."""
+    return _env_setting(
+        "AWS_MAX_ATTEMPTS",
+        DEFAULT_MAX_ATTEMPTS,
+        int,
+        lambda n: 1 <= n <= 100,
+        "a whole number from 1 to 100",
+    )
 
 
 def read_timeout() -> float:
     """The read timeout in seconds: JOBCTL_READ_TIMEOUT, else READ_TIMEOUT."""
-    text = os.environ.get("JOBCTL_READ_TIMEOUT", "").strip()
-    if not text:
-        return READ_TIMEOUT
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not 0 < value <= 3600:  # NaN fails too
-        from jobctl.errors import UsageError
-
-        raise UsageError(
-            f"JOBCTL_READ_TIMEOUT must be a number of seconds above 0, at most 3600, not {text!r}"
-        )
-    return value
+    return _env_setting(
+        "JOBCTL_READ_TIMEOUT",
+        float(READ_TIMEOUT),
+        float,
+        lambda seconds: 0 < seconds <= 3600,
+        "a number of seconds above 0, at most 3600",
+    )
 
 
 def check_endpoint_url(url: str | None, source: str) -> None:
