@@ -65,18 +65,15 @@ def _columns(
 ) -> tuple[str, ...] | None:
     if value is None:
         return None
-    from jobctl.job import EXTRA_FIELDS, FIELDS
-
+    known = _column_names()
     names = tuple(part.strip() for part in value.split(",") if part.strip())
     if not names:
         raise click.BadParameter("name at least one column")
-    unknown = [
-        n for n in names if n not in FIELDS and n not in EXTRA_FIELDS and not n.startswith("raw.")
-    ]
+    unknown = [n for n in names if n not in known and not n.startswith("raw.")]
     if unknown:
         raise click.BadParameter(
-            f"unknown column {', '.join(map(repr, unknown))}; choose from {', '.join(FIELDS)}, "
-            f"{', '.join(EXTRA_FIELDS)}, or raw.FIELD"
+            f"unknown column {', '.join(map(repr, unknown))}; choose from {', '.join(known)}, "
+            "or raw.FIELD"
         )
     return names
 
@@ -254,13 +251,21 @@ class _TableFormatOption(click.Option):
         return super().get_help_record(ctx)
 
 
-check_options = _stack(
-    click.option(
-        "--state",
+def _states_option(name: str, help_text: str) -> Callable[[F], F]:
+    """An option taking normalized states, comma-separated (--state, --fail-on, --expect)."""
+    return click.option(
+        name,
         metavar="STATES",
         callback=_states,
         shell_complete=complete_list(_state_names),
-        help="Only jobs in these states, comma-separated: queued, running, succeeded, "
+        help=help_text,
+    )
+
+
+check_options = _stack(
+    _states_option(
+        "--state",
+        "Only jobs in these states, comma-separated: queued, running, succeeded, "
         "failed, cancelled, unknown.",
     ),
     click.option(
@@ -304,19 +309,12 @@ check_options = _stack(
         type=_LazyChoice(_table_formats),
         help="Render -o table through tabulate in this format (github for a job summary).",
     ),
-    click.option(
-        "--fail-on",
-        metavar="STATES",
-        callback=_states,
-        shell_complete=complete_list(_state_names),
-        help="Exit 6 if any listed job is in one of these states (comma-separated).",
+    _states_option(
+        "--fail-on", "Exit 6 if any listed job is in one of these states (comma-separated)."
     ),
-    click.option(
+    _states_option(
         "--expect",
-        metavar="STATES",
-        callback=_states,
-        shell_complete=complete_list(_state_names),
-        help="Exit 6 unless at least one job is listed and every listed job is in one of "
+        "Exit 6 unless at least one job is listed and every listed job is in one of "
         "these states (comma-separated).",
     ),
     click.option(
