@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any, Literal
 
+from jobctl.timeparse import parse_iso
+
 # The normalized fields in their documented order (CONTRACT.md, "The normalized job").
 FIELDS: tuple[str, ...] = (
     "service",
@@ -71,11 +73,8 @@ def _from_datetime(value: datetime) -> str | None:
 
 
 def _from_iso(text: str) -> str | None:
-    cleaned = text.strip()
-    if cleaned.endswith(("Z", "z")):
-        cleaned = cleaned[:-1] + "+00:00"
     try:
-        parsed = datetime.fromisoformat(cleaned)
+        parsed = parse_iso(text)
     except ValueError:
         return None
     return _from_datetime(parsed)

@@ -9,6 +9,15 @@ _AGE = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$", re.IGNORECASE)
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
+def parse_iso(text: str) -> datetime:
+    """ISO 8601 text, with the trailing Z that fromisoformat refuses before Python 3.11;
+    a time without a zone stays naive. ValueError when it is not ISO 8601."""
+    cleaned = text.strip()
+    if cleaned.endswith(("Z", "z")):
+        cleaned = cleaned[:-1] + "+00:00"
+    return datetime.fromisoformat(cleaned)
+
+
 def parse_time(text: str, *, now: datetime | None = None) -> datetime:
     """An aware UTC datetime. A date or time without a zone is taken as UTC."""
     match = _AGE.match(text)
@@ -19,11 +28,8 @@ def parse_time(text: str, *, now: datetime | None = None) -> datetime:
             return reference - timedelta(**{_UNITS[unit]: amount})
         except OverflowError:
             raise ValueError(f"{text!r} reaches too far back") from None
-    cleaned = text.strip()
-    if cleaned.endswith(("Z", "z")):
-        cleaned = cleaned[:-1] + "+00:00"
     try:
-        parsed = datetime.fromisoformat(cleaned)
+        parsed = parse_iso(text)
     except ValueError:
         raise ValueError(
             f"{text!r} is not a time: use ISO 8601 (2026-11-01, 2026-11-01T10:00:00Z) "
