@@ -129,12 +129,15 @@ def print_machine() -> None:
 
 
 @contextmanager
-def sandbox(jobs: int, latency_ms: int = 0) -> Iterator[str]:
-    """A sandbox with `jobs` demo jobs per service in us-east-1, in its own process (see
+def sandbox(
+    jobs: int, latency_ms: int = 0, regions: Sequence[str] = ("us-east-1",)
+) -> Iterator[str]:
+    """A sandbox with `jobs` demo jobs per service in each region, in its own process (see
     _serve.py for why); yields its endpoint URL."""
     started = time.perf_counter()
+    serve = str(Path(__file__).with_name("_serve.py"))
     server = subprocess.Popen(
-        [sys.executable, str(Path(__file__).with_name("_serve.py")), str(jobs), str(latency_ms)],
+        [sys.executable, serve, str(jobs), str(latency_ms), ",".join(regions)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,

@@ -1,6 +1,6 @@
 """Serve a sandbox in its own process for the benchmarks; print its URL, then wait.
 
-    python bench/_serve.py JOBS [LATENCY_MS]
+    python bench/_serve.py JOBS [LATENCY_MS [REGION,REGION...]]
 
 The sandbox runs apart from the measuring process so that process stays small: Linux
 carries a parent's resident size into a child's peak RSS through fork and exec, which
@@ -18,8 +18,9 @@ from jobctl.sandbox import Faults, Sandbox
 def main() -> None:
     jobs = int(sys.argv[1])
     latency_ms = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+    regions = tuple(sys.argv[3].split(",")) if len(sys.argv) > 3 else ("us-east-1",)
     with Sandbox(
-        jobs_per_service=jobs, regions=("us-east-1",), faults=Faults(latency_ms=latency_ms)
+        jobs_per_service=jobs, regions=regions, faults=Faults(latency_ms=latency_ms)
     ) as sandbox:
         print(sandbox.endpoint_url, flush=True)
         sys.stdin.read()  # until the benchmark closes our stdin

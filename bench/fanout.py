@@ -24,44 +24,23 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
-from _common import clean_env, command, median, print_machine, run  # bench/ on path
+from _common import (  # bench/ on path
+    clean_env,
+    command,
+    median,
+    print_machine,
+    run,
+    sandbox,
+)
+
+from jobctl import model
 
 REGIONS = ("us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2")
-STATUSES = ("SUBMITTED", "PENDING", "RUNNABLE", "SCHEDULED", "STARTING", "RUNNING",
-            "SUCCEEDED", "FAILED")  # fmt: skip
+STATUSES = model.enum_values("batch", "ListServiceJobs", "jobStatus")  # botocore's 8
 QUEUE = "ml-training-high"  # the demo's busiest queue: every status, most jobs
-SERVE = """
-import sys
-from jobctl.sandbox import Faults, Sandbox
-jobs, latency, regions = int(sys.argv[1]), int(sys.argv[2]), tuple(sys.argv[3].split(","))
-with Sandbox(jobs_per_service=jobs, regions=regions, faults=Faults(latency_ms=latency)) as sb:
-    print(sb.endpoint_url, flush=True)
-    sys.stdin.read()
-"""
-
-
-@contextmanager
-def sandbox(jobs: int, latency_ms: int) -> Iterator[str]:
-    """A sandbox with demo data in the four regions, in its own process (see _serve.py)."""
-    server = subprocess.Popen(
-        [sys.executable, "-c", SERVE, str(jobs), str(latency_ms), ",".join(REGIONS)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert server.stdin is not None and server.stdout is not None
-    try:
-        url = server.stdout.readline().strip()
-        if not url.startswith("http://127.0.0.1:"):
-            raise RuntimeError(f"the sandbox did not start (said {url!r})")
-        yield url
-    finally:
-        server.stdin.close()
-        server.wait(timeout=30)
 
 
 def timed(commands: Sequence[Sequence[str]], env: dict[str, str], out: Path) -> tuple[float, int]:
@@ -93,7 +72,7 @@ def main() -> int:
         env = clean_env(workdir, XDG_CACHE_HOME=str(workdir / "cache"))
         subprocess.run([jobctl, "batch", "--help"], env=env, stdout=subprocess.DEVNULL)
         started = time.perf_counter()
-        with sandbox(args.jobs, args.latency_ms) as url:
+        with sandbox(args.jobs, args.latency_ms, REGIONS) as url:
             print(f"sandbox ready in {time.perf_counter() - started:.1f} s", file=sys.stderr)
             base = [jobctl, "--endpoint-url", url, "-o", "jsonl"]
 
