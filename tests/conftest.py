@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 
 import pytest
+
+# jobctl's model cache goes to a temporary directory, not the user's home, from the
+# start: test modules read enum values from botocore's models when they are collected.
+_CACHE = tempfile.mkdtemp(prefix="jobctl-test-cache-")
+os.environ["XDG_CACHE_HOME"] = _CACHE
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_CACHE, ignore_errors=True)
+
 
 _AWS_VARIABLES = (
     "AWS_PROFILE",

@@ -7,28 +7,18 @@ from typing import Any
 
 import pytest
 from cli_harness import FakeAWS
+from sandbox_harness import shared_model_loader
 
 from jobctl.aws import Clients
 
+__all__ = ["shared_model_loader"]  # the fixture, for the CLI tests below
+
 
 @pytest.fixture(scope="module", autouse=True)
-def shared_model_loader() -> Iterator[None]:
-    """One botocore data loader for every session the tests make: each jobctl run makes a
-    new boto3 session, and re-reading the service models would make each run ~5x slower.
-    The loader only reads botocore's model files, so sharing it changes nothing else."""
-    import botocore.loaders
-    import botocore.session
-
-    loaders: dict[Any, Any] = {}
-
-    def create_loader(search_path_string: Any = None) -> Any:
-        if search_path_string not in loaders:
-            loaders[search_path_string] = botocore.loaders.create_loader(search_path_string)
-        return loaders[search_path_string]
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(botocore.session, "create_loader", create_loader)
-        yield
+def _one_model_loader(request: pytest.FixtureRequest) -> None:
+    """Every CLI test shares botocore's data loader: each jobctl run makes a new boto3
+    session, and re-reading the service models would make each run ~5x slower."""
+    request.getfixturevalue("shared_model_loader")
 
 
 @pytest.fixture

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from jobctl import model
+
 BIN = Path(sys.executable).parent
 JOBCTL = BIN / "jobctl"
 AWS = BIN / "aws"
@@ -32,16 +34,7 @@ DEMO_REGIONS = ("us-east-1", "us-west-2", "eu-west-1")
 HINT = re.compile(r"^jobctl: resume with --starting-token (\S+)$")
 FAKE_CREDS = {"AWS_ACCESS_KEY_ID": "AKIAE2EFAKE000000001", "AWS_SECRET_ACCESS_KEY": "e2e-fake"}
 # Every Batch status the ListServiceJobs model knows; the truth walks each one.
-BATCH_STATUSES = (
-    "SUBMITTED",
-    "PENDING",
-    "RUNNABLE",
-    "SCHEDULED",
-    "STARTING",
-    "RUNNING",
-    "SUCCEEDED",
-    "FAILED",
-)
+BATCH_STATUSES = model.enum_values("batch", "ListServiceJobs", "jobStatus")
 
 
 # -- running the installed commands ------------------------------------------------------

@@ -6,16 +6,9 @@ import pytest
 from boto_helpers import error_code, walk
 from botocore.exceptions import ClientError
 
-STATUSES = (
-    "SUBMITTED",
-    "PENDING",
-    "RUNNABLE",
-    "SCHEDULED",
-    "STARTING",
-    "RUNNING",
-    "SUCCEEDED",
-    "FAILED",
-)
+from jobctl import model
+
+STATUSES = model.enum_values("batch", "ListServiceJobs", "jobStatus")
 
 
 def busiest_queue(sb):
