@@ -107,7 +107,7 @@ def _auth_hint(code: str) -> str:
     return "check your credentials and that they allow listing jobs (see --profile)"
 
 
-def classify(exc: BaseException, *, service: str, used_token: bool = False) -> JobctlError:
+def classify(exc: BaseException, *, service: str | None, used_token: bool = False) -> JobctlError:
     """Turn any exception met while listing into a JobctlError with a one-line message."""
     try:
         return _classify(exc, service=service, used_token=used_token)
@@ -115,9 +115,10 @@ def classify(exc: BaseException, *, service: str, used_token: bool = False) -> J
         return JobctlError(f"internal error: {type(exc).__name__}: {one_line(str(exc))}")
 
 
-def _classify(exc: BaseException, *, service: str, used_token: bool) -> JobctlError:
+def _classify(exc: BaseException, *, service: str | None, used_token: bool) -> JobctlError:
     if isinstance(exc, JobctlError):
         return exc
+    where = f"{service}: " if service else ""  # None: met before any service was named
     # botocore is imported lazily: `jobctl --help` must not pay for it.
     from botocore import exceptions as bce
 
@@ -126,19 +127,19 @@ def _classify(exc: BaseException, *, service: str, used_token: bool) -> JobctlEr
         code = str(error.get("Code") or "Unknown")
         message = one_line(str(error.get("Message") or ""))
         http = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
-        text = f"{service}: {code}: {message}" if message else f"{service}: {code}"
+        text = f"{where}{code}: {message}" if message else f"{where}{code}"
         if code.isdigit() and message.lstrip().startswith("<"):
             # Not an AWS error at all: a proxy's or a wrong endpoint's HTML page, which
             # botocore files under the HTTP status. Quoting its markup helps nobody.
             return ServiceError(
-                f"{service}: HTTP {code}: the endpoint answered with an HTML page, "
+                f"{where}HTTP {code}: the endpoint answered with an HTML page, "
                 "not an AWS response (check --endpoint-url)"
             )
         if code in _AUTH_CODES or http in (401, 403):
             return AuthError(text, hint=_auth_hint(code))
         if used_token and (code in _TOKEN_CODES or "token" in message.lower()):
             return UsageError(
-                f"{service}: the service rejected the starting token ({code})",
+                f"{where}the service rejected the starting token ({code})",
                 hint="rerun without --starting-token",
             )
         if code in _TOKEN_CODES:
@@ -162,28 +163,28 @@ def _classify(exc: BaseException, *, service: str, used_token: bool) -> JobctlEr
         | bce.UnauthorizedSSOTokenError,
     ):
         hint = "configure credentials (aws configure, AWS_PROFILE) or try --sandbox"
-        return AuthError(f"{service}: {one_line(str(exc))}", hint=hint)
+        return AuthError(f"{where}{one_line(str(exc))}", hint=hint)
     if isinstance(exc, bce.NoRegionError):
-        return UsageError(f"{service}: no region given", hint="pass --region or set AWS_REGION")
+        return UsageError(f"{where}no region given", hint="pass --region or set AWS_REGION")
     if isinstance(exc, bce.ParamValidationError):
-        return UsageError(f"{service}: {one_line(str(exc))}")
+        return UsageError(f"{where}{one_line(str(exc))}")
     if isinstance(exc, bce.ConnectionClosedError):
         # The server took the request, then dropped or reset the connection mid-answer.
-        return ServiceError(f"{service}: connection lost: {one_line(str(exc))}")
+        return ServiceError(f"{where}connection lost: {one_line(str(exc))}")
     if isinstance(exc, bce.EndpointConnectionError):
-        return ServiceError(f"{service}: cannot connect: {one_line(str(exc))}")
+        return ServiceError(f"{where}cannot connect: {one_line(str(exc))}")
     if isinstance(exc, bce.ReadTimeoutError | bce.ConnectTimeoutError):
-        return ServiceError(f"{service}: timed out: {one_line(str(exc))}")
+        return ServiceError(f"{where}timed out: {one_line(str(exc))}")
     if isinstance(exc, bce.HTTPClientError):
-        return ServiceError(f"{service}: connection failed: {one_line(str(exc))}")
+        return ServiceError(f"{where}connection failed: {one_line(str(exc))}")
     from botocore.parsers import ResponseParserError
 
     if isinstance(exc, ResponseParserError):
-        return ServiceError(f"{service}: the service sent a response jobctl cannot read")
+        return ServiceError(f"{where}the service sent a response jobctl cannot read")
     if isinstance(exc, bce.PaginationError):
-        return ServiceError(f"{service}: {one_line(str(exc))}")
+        return ServiceError(f"{where}{one_line(str(exc))}")
     if isinstance(exc, bce.BotoCoreError):
-        return ServiceError(f"{service}: {one_line(str(exc))}")
+        return ServiceError(f"{where}{one_line(str(exc))}")
     return JobctlError(f"internal error: {type(exc).__name__}: {one_line(str(exc))}")
 
 

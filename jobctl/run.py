@@ -102,8 +102,7 @@ def guarded(
         report(streams, error, settings.debug)
         return error.status
     except Exception as exc:  # the last line of defence: one line, never a traceback
-        failure = classify(exc, service="jobctl")
-        failure.message = failure.message.removeprefix("jobctl: ")  # report() adds it
+        failure = classify(exc, service=None)
         report(streams, failure, settings.debug)
         return failure.status
 
