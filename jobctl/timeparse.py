@@ -7,6 +7,8 @@ from datetime import datetime, timedelta, timezone
 
 _AGE = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$", re.IGNORECASE)
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)", re.IGNORECASE)
+_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 
 
 def parse_iso(text: str) -> datetime:
@@ -42,3 +44,20 @@ def parse_time(text: str, *, now: datetime | None = None) -> datetime:
 
 def epoch_ms(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
+
+
+def parse_duration(text: str) -> float:
+    """Seconds from `5s`, `1m`, `1m30s`, `0.2s`, `2h` or plain seconds (`10`, `0.5`)."""
+    cleaned = text.strip().replace(" ", "")
+    try:
+        seconds = float(cleaned)
+    except ValueError:
+        parts = _DURATION_PART.findall(cleaned)
+        if not parts or "".join(a + u for a, u in parts).lower() != cleaned.lower():
+            raise ValueError(
+                f"{text!r} is not a duration: use 5s, 1m, 1m30s, 2h or plain seconds"
+            ) from None
+        seconds = sum(float(amount) * _SECONDS[unit.lower()] for amount, unit in parts)
+    if not seconds > 0 or seconds == float("inf"):
+        raise ValueError(f"{text!r}: a duration must be more than 0")
+    return seconds

@@ -23,9 +23,9 @@ from sandbox_harness import (
     shared_model_loader,
 )
 
-from jobctl import checks
+from jobctl.checks.sort import sort_jobs
 from jobctl.job import STATES
-from jobctl.summary import COLUMNS
+from jobctl.output.summary import COLUMNS
 
 pytestmark = pytest.mark.usefixtures("shared_model_loader")
 __all__ = ["shared_model_loader"]
@@ -273,7 +273,9 @@ def test_since_after_until_is_a_usage_error(url: str) -> None:
 
 
 def _no_push_down(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(checks, "push_down", lambda part, settings: (part, []))
+    from jobctl.services.spec import Pushed, ServiceSpec
+
+    monkeypatch.setattr(ServiceSpec, "pushed", lambda spec, values, narrowing: Pushed(dict(values)))
 
 
 def _requests(sb: Any, operation: str) -> list[dict[str, Any]]:
@@ -356,20 +358,18 @@ def test_batch_state_narrows_the_statuses_asked_for_with_the_same_result(
 
 
 def test_batch_state_narrows_statuses_only_where_exact_and_not_under_watch() -> None:
-    from jobctl.checks import _batch_statuses
-    from jobctl.fanout import Part
-    from jobctl.options import Settings
-    from jobctl.services.batch import SPEC
+    from jobctl.services.batch import SPEC, _statuses_for
+    from jobctl.services.spec import Narrowing
 
-    part = Part(SPEC, {"job_queue": "q", "status": ("all",)})
-    listed, _ = checks.push_down(part, Settings(state=("failed",)))
-    watched, _ = checks.push_down(part, Settings(state=("failed",), watch=True))
+    values = {"job_queue": "q", "status": ("all",)}
+    listed = SPEC.pushed(values, Narrowing(states=("failed",)))
+    watched = SPEC.pushed(values, Narrowing(states=("failed",), watch=True))
     assert (listed.values["status"], watched.values["status"]) == (("FAILED",), ("all",))
-    assert _batch_statuses(("all",), ("failed",)) == ("FAILED",)
-    assert _batch_statuses(("all",), ("failed", "unknown")) == ("all",)
-    assert _batch_statuses(("all",), ("failed", "succeeded")) == ("all",)
-    assert _batch_statuses(("RUNNING", "FAILED"), ("queued",)) == ("RUNNING", "FAILED")
-    assert _batch_statuses(("RUNNING", "NEWSTATUS"), ("unknown",)) == ("NEWSTATUS",)
+    assert _statuses_for(("all",), ("failed",)) == ("FAILED",)
+    assert _statuses_for(("all",), ("failed", "unknown")) == ("all",)
+    assert _statuses_for(("all",), ("failed", "succeeded")) == ("all",)
+    assert _statuses_for(("RUNNING", "FAILED"), ("queued",)) == ("RUNNING", "FAILED")
+    assert _statuses_for(("RUNNING", "NEWSTATUS"), ("unknown",)) == ("NEWSTATUS",)
 
 
 def test_amplify_backend_id_goes_to_the_server_with_the_same_result(
@@ -443,8 +443,8 @@ def test_sort_keys_times_with_and_without_milliseconds() -> None:
         {"id": "c", "created_at": None},
         {"id": "d", "created_at": "2026-01-01T10:00:05.001Z"},
     ]
-    assert [j["id"] for j in checks.sort_jobs(jobs, "created_at")] == ["b", "a", "d", "c"]
-    assert [j["id"] for j in checks.sort_jobs(jobs, "-created_at")] == ["d", "a", "b", "c"]
+    assert [j["id"] for j in sort_jobs(jobs, "created_at")] == ["b", "a", "d", "c"]
+    assert [j["id"] for j in sort_jobs(jobs, "-created_at")] == ["d", "a", "b", "c"]
 
 
 def test_sort_of_an_unknown_field_is_a_usage_error(url: str) -> None:

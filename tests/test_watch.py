@@ -25,8 +25,8 @@ from sandbox_harness import (
     shared_model_loader,
 )
 
-from jobctl.streams import Streams
-from jobctl.watch import parse_duration
+from jobctl.output.streams import Streams
+from jobctl.timeparse import parse_duration
 
 pytestmark = pytest.mark.usefixtures("shared_model_loader")
 __all__ = ["shared_model_loader"]

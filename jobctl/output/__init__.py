@@ -6,6 +6,8 @@ import importlib
 
 from jobctl.output.base import Renderer, RenderOptions
 from jobctl.output.formats import FORMATS
+from jobctl.output.streams import Streams
+from jobctl.settings import Settings
 
 # format → "module:class"; modules load on use so rich is imported only for a tty table.
 _REGISTRY: dict[str, str] = {
@@ -19,7 +21,27 @@ _REGISTRY: dict[str, str] = {
 
 def renderer_for(name: str) -> type[Renderer]:
     module, _, attr = _REGISTRY[name.lower()].partition(":")
-    return getattr(importlib.import_module(module), attr)  # type: ignore[no-any-return]
+    found = getattr(importlib.import_module(module), attr)
+    assert isinstance(found, type) and issubclass(found, Renderer)
+    return found
 
 
-__all__ = ["FORMATS", "RenderOptions", "Renderer", "renderer_for"]
+def make_renderer(settings: Settings, streams: Streams, extra: tuple[str, ...] = ()) -> Renderer:
+    """The renderer a listing's settings ask for, writing to the given streams."""
+    options = RenderOptions(
+        columns=settings.columns,
+        headers=not settings.no_headers,
+        tty=streams.stdout_tty,
+        color=streams.color,
+        csv_raw=settings.csv_raw,
+        extra_columns=extra,
+        table_format=settings.table_format,
+    )
+    if settings.summary:
+        from jobctl.output.summary import SummaryRenderer
+
+        return SummaryRenderer(streams.stdout, options, streams.stderr, output=settings.output)
+    return renderer_for(settings.output)(streams.stdout, options, streams.stderr)
+
+
+__all__ = ["FORMATS", "RenderOptions", "Renderer", "Streams", "make_renderer", "renderer_for"]

@@ -14,7 +14,7 @@ from jobctl.output.text import cell, terminal_safe
 
 NULL = "-"
 EMPTY_MESSAGE = "No jobs found."
-_STATE_STYLES = {
+STATE_STYLES = {
     "succeeded": "green",
     "failed": "bold red",
     "running": "cyan",
@@ -88,6 +88,6 @@ class TableRenderer(Renderer):
         for row in self.rows:
             cells = [Text(value) for value in row]
             if state_at >= 0:
-                cells[state_at].stylize(_STATE_STYLES.get(row[state_at], ""))
+                cells[state_at].stylize(STATE_STYLES.get(row[state_at], ""))
             table.add_row(*cells)
         console.print(table)

@@ -18,7 +18,7 @@ _lock = threading.Lock()
 
 @cache
 def _session() -> Any:
-    from jobctl.aws import isolated_botocore_session
+    from jobctl.aws.clients import isolated_botocore_session
 
     return isolated_botocore_session()
 

@@ -1,29 +1,43 @@
-"""One module per AWS API. Each defines SPEC, a jobctl.spec.ServiceSpec.
-
-Adding a service means adding a module here and a line below.
-"""
+"""One module per AWS list API, each defining SPEC (a `ServiceSpec`); `jobctl.registry`
+lists them. Modules import neither boto3 nor rich, so `--help` and completion stay fast."""
 
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from jobctl.spec import ServiceSpec
-
-# subcommand → module; modules import neither boto3 nor rich, so --help stays fast.
-SERVICE_MODULES: dict[str, str] = {
-    "amplify": "jobctl.services.amplify",
-    "amplify-backend": "jobctl.services.amplify_backend",
-    "iot": "jobctl.services.iot",
-    "batch": "jobctl.services.batch",
-    "snowball": "jobctl.services.snowball",
-}
+from jobctl.registry import APIS, commands, modules_of
+from jobctl.services.spec import ServiceSpec
 
 
-def get_spec(name: str) -> ServiceSpec:
-    return importlib.import_module(SERVICE_MODULES[name]).SPEC  # type: ignore[no-any-return]
+def spec_of_module(module: str) -> ServiceSpec:
+    found = importlib.import_module(f"jobctl.services.{module}").SPEC
+    assert isinstance(found, ServiceSpec), module
+    return found
+
+
+def specs_of(command: str) -> list[ServiceSpec]:
+    """The APIs serving one subcommand (`batch`: ListServiceJobs and ListJobs)."""
+    return [spec_of_module(module) for module in modules_of(command)]
 
 
 def all_specs() -> list[ServiceSpec]:
-    return [get_spec(name) for name in SERVICE_MODULES]
+    return [spec_of_module(module) for module in APIS]
+
+
+def get_spec(name: str) -> ServiceSpec:
+    """An API by its name (`batch-jobs`) or, for a one-API subcommand, by the subcommand."""
+    for spec in all_specs():
+        if spec.name == name:
+            return spec
+    raise KeyError(name)
+
+
+__all__ = ["ServiceSpec", "all_specs", "commands", "get_spec", "specs_of"]
+
+
+def reason_field(service: str) -> str | None:
+    """The item field that says why a job of this service is in its state, if any."""
+    for spec in all_specs():
+        if spec.service == service and spec.reason_field:
+            return spec.reason_field
+    return None

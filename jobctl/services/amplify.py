@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from jobctl import discovery
 from jobctl.job import Job, TimeKind, first_line, state_of, with_iso_times
-from jobctl.spec import Flag, ServiceSpec
+from jobctl.services import discovery
+from jobctl.services.spec import Flag, ServiceSpec
 
 STATES = {
     "CREATED": "queued",
@@ -47,6 +47,7 @@ def to_job(item: Mapping[str, Any], region: str) -> Job:
 
 
 SPEC = ServiceSpec(
+    service="amplify",
     name="amplify",
     client="amplify",
     operation="ListJobs",
@@ -75,6 +76,7 @@ SPEC = ServiceSpec(
         ),
     ),
     to_job=to_job,
+    states=STATES,
     parents=("app_id", "branch"),
     discover=discovery.amplify_branches,
 )

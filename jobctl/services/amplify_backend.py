@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from jobctl import discovery
 from jobctl.job import Job, TimeKind, state_of, with_iso_times
-from jobctl.spec import Flag, ServiceSpec
+from jobctl.services import discovery
+from jobctl.services.spec import Flag, Narrowing, Pushed, ServiceSpec, Values
 
 # AmplifyBackend statuses are free text in any case; keys are upper case.
 STATES = {
@@ -45,7 +45,17 @@ def to_job(item: Mapping[str, Any], region: str) -> Job:
     }
 
 
+def push_down(values: Values, narrowing: Narrowing) -> Pushed:
+    """One --id becomes JobId, unless --job-id was given. Statuses are free text in any
+    case, several per state: --state stays client-side."""
+    pushed = dict(values)
+    if len(narrowing.ids) == 1 and not values.get("job_id"):
+        pushed["job_id"] = narrowing.ids[0]
+    return Pushed(pushed)
+
+
 SPEC = ServiceSpec(
+    service="amplify-backend",
     name="amplify-backend",
     client="amplifybackend",
     operation="ListBackendJobs",
@@ -88,6 +98,10 @@ SPEC = ServiceSpec(
         ),
     ),
     to_job=to_job,
+    states=STATES,
+    states_any_case=True,
+    reason_field="Error",
+    push_down=push_down,
     parents=("app_id", "env"),
     discover=discovery.backend_environments,
 )

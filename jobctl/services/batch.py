@@ -13,9 +13,9 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from jobctl import discovery
 from jobctl.job import Job, TimeKind, state_of, with_iso_times
-from jobctl.spec import Flag, Plan, Query, ServiceSpec
+from jobctl.services import discovery
+from jobctl.services.spec import Flag, Narrowing, Plan, Pushed, Query, ServiceSpec, Values
 from jobctl.timeparse import epoch_ms
 
 STATES = {
@@ -155,7 +155,55 @@ def _status_in(statuses: tuple[str, ...]) -> Predicate:
     return lambda item: item.get("status") in wanted
 
 
+_FILTER_FLAGS = ("job_name", "created_after", "created_before")
+
+
+def _statuses_for(statuses: tuple[str, ...], states: tuple[str, ...]) -> tuple[str, ...]:
+    """The statuses to ask for, given the user's --status and --state.
+
+    `all` is ONE stream, ordered by the immutable createdAt; it becomes one status only
+    when a single status holds the states, since several per-status streams would
+    interleave differently. Named statuses are already one stream each: drop the ones
+    no job of the states can have (keep them all if none is left, the listing is empty).
+    """
+    if "all" in statuses:
+        wanted = [status for status, state in STATES.items() if state in states]
+        # A status botocore's model lacks would be "unknown": only the API knows those.
+        exact = len(wanted) == 1 and "unknown" not in states
+        return (wanted[0],) if exact else statuses
+    narrowed = tuple(s for s in statuses if STATES.get(s, "unknown") in states)
+    return narrowed or statuses
+
+
+def push_down(values: Values, narrowing: Narrowing) -> Pushed:
+    """--since (else --until) becomes the AFTER/BEFORE_CREATED_AT filter when the user gave
+    none of the API's filters and named the statuses (without --status the API lists
+    RUNNING jobs only, and a filter would lift that default). Then, when no filter went
+    to the server, --state narrows the statuses: `--status all` becomes the one status of
+    a state that has only one (failed, running, succeeded), and named statuses lose those
+    outside the states. Not under --watch."""
+    pushed = dict(values)
+    notes: list[str] = []
+    has_filter = any(values.get(flag) for flag in _FILTER_FLAGS)
+    statuses = tuple(values.get("status") or ())
+    if statuses and not has_filter:
+        if narrowing.since:
+            pushed["created_after"] = narrowing.since
+        elif narrowing.until:
+            pushed["created_before"] = narrowing.until
+    filtered = any(pushed.get(flag) for flag in _FILTER_FLAGS)
+    if statuses and narrowing.states and not narrowing.watch and not filtered:
+        pushed["status"] = _statuses_for(statuses, narrowing.states)
+    if not statuses and not has_filter and (narrowing.states or narrowing.since):
+        notes.append(
+            "jobctl: note: batch without --status lists RUNNING jobs only (the API's "
+            "default); add --status all to filter every job"
+        )
+    return Pushed(pushed, tuple(notes))
+
+
 SPEC = ServiceSpec(
+    service="batch",
     name="batch",
     client="batch",
     operation="ListServiceJobs",
@@ -222,6 +270,11 @@ SPEC = ServiceSpec(
     ),
     epilog="TIME is ISO 8601 (2026-11-01, 2026-11-01T10:00:00Z) or an age (90m, 6h, 7d).",
     to_job=to_job,
+    states=STATES,
+    reason_field="statusReason",
+    # jobctl all lists every status, not the API's RUNNING-only default.
+    all_defaults={"status": ("all",)},
+    push_down=push_down,
     plan=plan,
     parents=("job_queue",),
     discover=discovery.batch_queues,

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from jobctl.job import Job, TimeKind, state_of, with_iso_times
-from jobctl.spec import Flag, ServiceSpec
+from jobctl.services.spec import Flag, Narrowing, Pushed, ServiceSpec, Values
 
 STATES = {
     "SCHEDULED": "queued",
@@ -43,7 +43,20 @@ def to_job(item: Mapping[str, Any], region: str) -> Job:
     }
 
 
+def push_down(values: Values, narrowing: Narrowing) -> Pushed:
+    """One --state that exactly one IoT status holds (queued, succeeded, cancelled)
+    becomes --status, unless --status was given. Not under --watch, where a watched job
+    leaves its first state."""
+    pushed = dict(values)
+    if len(narrowing.states) == 1 and not narrowing.watch and not values.get("status"):
+        matches = [status for status, state in STATES.items() if state == narrowing.states[0]]
+        if len(matches) == 1:
+            pushed["status"] = matches[0]
+    return Pushed(pushed)
+
+
 SPEC = ServiceSpec(
+    service="iot",
     name="iot",
     client="iot",
     operation="ListJobs",
@@ -83,4 +96,6 @@ SPEC = ServiceSpec(
         ),
     ),
     to_job=to_job,
+    states=STATES,
+    push_down=push_down,
 )

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from jobctl.job import Job, TimeKind, state_of, with_iso_times
-from jobctl.spec import ServiceSpec
+from jobctl.services.spec import ServiceSpec
 
 STATES = {
     "New": "queued",
@@ -46,6 +46,7 @@ def to_job(item: Mapping[str, Any], region: str) -> Job:
 
 
 SPEC = ServiceSpec(
+    service="snowball",
     name="snowball",
     client="snowball",
     operation="ListJobs",
@@ -56,4 +57,5 @@ SPEC = ServiceSpec(
     description="Every Snowball job of the account and region; the API takes no filter.",
     flags=(),
     to_job=to_job,
+    states=STATES,
 )

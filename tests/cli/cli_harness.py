@@ -19,7 +19,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.stub import Stubber
 from click.testing import CliRunner, Result
 
-from jobctl.aws import Clients
+from jobctl.aws.clients import Clients
 from jobctl.cli import cli
 
 HINT = re.compile(r"^jobctl: resume with --starting-token (\S+)$")

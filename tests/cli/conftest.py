@@ -9,7 +9,7 @@ import pytest
 from cli_harness import FakeAWS
 from sandbox_harness import shared_model_loader
 
-from jobctl.aws import Clients
+from jobctl.aws.clients import Clients
 
 __all__ = ["shared_model_loader"]  # the fixture, for the CLI tests below
 

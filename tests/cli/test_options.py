@@ -9,8 +9,9 @@ from cli_harness import FakeAWS, invoke
 from click.testing import CliRunner
 
 from jobctl.cli import cli
+from jobctl.cli.command import build_command
 from jobctl.services import get_spec
-from jobctl.spec import Flag, ServiceSpec, build_command
+from jobctl.services.spec import Flag, ServiceSpec
 
 IOT_STATUSES = "IN_PROGRESS, CANCELED, COMPLETED, DELETION_IN_PROGRESS, SCHEDULED"
 BATCH_STATUSES = "SUBMITTED, PENDING, RUNNABLE, SCHEDULED, STARTING, RUNNING, SUCCEEDED, FAILED"
@@ -219,6 +220,7 @@ def test_a_required_flag_is_enforced_before_anything_runs() -> None:
     that declares a required flag gets this)."""
     spec = ServiceSpec(
         name="demo",
+        service="demo",
         client="iot",
         operation="ListJobs",
         paginator="list_jobs",
@@ -227,8 +229,9 @@ def test_a_required_flag_is_enforced_before_anything_runs() -> None:
         summary="Demo.",
         flags=(Flag("--queue", "jobQueue", "The queue.", aliases=("--job-queue",), required=True),),
         to_job=lambda item, region: {},
+        states={},
     )
-    result = CliRunner().invoke(build_command(spec), [])
+    result = CliRunner().invoke(build_command("demo", [spec]), [])
     assert result.exit_code == 2
     assert "Missing option '--queue'" in result.stderr
 

@@ -114,4 +114,4 @@ def test_a_failed_listing_has_a_traceback_only_with_debug(debug: bool) -> None:
     assert run.returncode == 5
     assert run.stderr.splitlines()[-1].startswith("jobctl: iot: cannot connect:")
     # jobctl's own traceback of the failure (botocore logs its own too, elsewhere).
-    assert ("jobctl/listing.py" in run.stderr) is debug
+    assert ("jobctl/listing/pages.py" in run.stderr) is debug

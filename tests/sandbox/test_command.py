@@ -14,8 +14,9 @@ import pytest
 from botocore.exceptions import ClientError
 from click.testing import CliRunner
 
-from jobctl.sandbox import Faults, command
-from jobctl.sandbox.command import sandbox
+from jobctl.cli import sandbox as command
+from jobctl.cli.sandbox import sandbox
+from jobctl.sandbox import Faults
 
 
 def run(*args: str) -> Any:

@@ -33,7 +33,7 @@ def raw(sb, path, *, method="GET", body=None, headers=None):
 
 def test_importing_the_package_and_the_command_stays_cheap():
     code = (
-        "import sys, jobctl.sandbox, jobctl.sandbox.command\n"
+        "import sys, jobctl.sandbox, jobctl.cli.sandbox\n"
         "from jobctl.sandbox import Faults\n"
         "heavy = {'boto3', 'botocore', 'cbor2'}\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))"

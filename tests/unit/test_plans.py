@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from jobctl.services import get_spec
-from jobctl.spec import Plan, Query
+from jobctl.services.spec import Plan, Query
 
 UTC = timezone.utc
 T_AFTER = datetime(2024, 5, 1, 0, 0, tzinfo=UTC)  # 1714521600000 ms

@@ -14,7 +14,7 @@ import pytest
 from botocore import xform_name
 
 from jobctl.services import all_specs, amplify, amplify_backend, batch, iot, snowball
-from jobctl.spec import ServiceSpec
+from jobctl.services.spec import ServiceSpec
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 MODULES = {

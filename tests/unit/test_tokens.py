@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from jobctl.errors import ExitStatus, TokenError, UsageError
-from jobctl.tokens import Position, decode, encode, fingerprint
+from jobctl.listing.tokens import Position, decode, encode, fingerprint
 
 QUERY = fingerprint({"services": ["batch"], "values": {"job_queue": "q"}})
 POSITIONS = [

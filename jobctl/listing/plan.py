@@ -7,26 +7,19 @@ import queue
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any
 
-from jobctl.aws import Clients, Target
+from jobctl.aws.clients import Clients, Target
 from jobctl.errors import JobctlError, UsageError, classify
-from jobctl.listing import Stream
-from jobctl.spec import ServiceSpec
-from jobctl.tokens import Position, Resume
+from jobctl.listing.pages import Stream
+from jobctl.listing.tokens import DISCOVER_ALL, Position, Resume, StreamKey
+from jobctl.services.spec import Part, ServiceSpec
+from jobctl.settings import Settings
+from jobctl.timeparse import parse_time
 
 _REGION = re.compile(r"^[a-z]{2}(-[a-z0-9]+)+-\d{1,2}$")
-DISCOVER_ALL = "*"  # a position key suffix: "this target's parents were never listed"
-
-
-@dataclass(frozen=True)
-class Part:
-    """One service's share of a listing: its spec and its flag values."""
-
-    spec: ServiceSpec
-    values: Mapping[str, Any]
 
 
 @dataclass
@@ -66,8 +59,6 @@ def regions_for(spec: ServiceSpec, asked: list[str], clients: Clients, base: Tar
 
 def resolve_times(spec: ServiceSpec, values: Mapping[str, Any], started: float) -> dict[str, Any]:
     """Time flags arrive as text; resolve them against the moment the listing began."""
-    from jobctl.timeparse import parse_time
-
     moment = datetime.fromtimestamp(started, timezone.utc)
     resolved = dict(values)
     for flag in spec.flags:
@@ -116,7 +107,7 @@ def _label(parent: Mapping[str, str]) -> str:
 
 def build_streams(
     parts: Iterable[Part],
-    settings: Any,
+    settings: Settings,
     base: Target,
     clients: Clients,
     started: float,
@@ -128,9 +119,9 @@ def build_streams(
     jobs: list[tuple[Part, Target, str]] = []
     for part in parts:
         for profile in profiles:
-            target0 = Target(profile, None, base.endpoint_url, base.sandbox)
+            target0 = replace(base, profile=profile, region=None)
             for region in regions_for(part.spec, asked_regions, clients, target0):
-                target = Target(profile, region, base.endpoint_url, base.sandbox)
+                target = replace(target0, region=region)
                 jobs.append((part, target, f"{profile or ''}@{region}"))
     fan_out = len(jobs) > 1
 
@@ -158,7 +149,7 @@ def build_streams(
             prefix = f"{spec.name}: "
             if error.message.startswith(prefix):
                 error.message = f"{where}: {error.message[len(prefix) :]}"
-            marker = Position(spec.name, f"{target_key}|{DISCOVER_ALL}")
+            marker = Position(spec.name, StreamKey(target_key, DISCOVER_ALL, "").text)
             failures.append(TargetFailure(error, marker))
             continue
         extra = {"profile": target.profile} if several_profiles else {}
@@ -169,7 +160,7 @@ def build_streams(
             # items of Batch, for one, do not say which queue they came from.
             stream_extra = {**extra, "parent": "/".join(parent.values())} if parent else extra
             for query in plan.queries:
-                key = f"{target_key}|{parent_label}|{query.key}"
+                key = StreamKey(target_key, parent_label, query.key)
                 detail = " ".join(
                     x for x in (parent_label, "" if query.key == "main" else query.key) if x
                 )
@@ -202,27 +193,24 @@ def apply_resume(streams: list[Stream], resume: Resume) -> list[str]:
 
     Returns warnings for positions that match no stream (a parent deleted since).
     """
-    exact = {(p.service, p.key): p for p in resume.positions}
-    rediscover = {
-        (p.service, p.key[: -len(DISCOVER_ALL)])
-        for p in resume.positions
-        if p.key.endswith(f"|{DISCOVER_ALL}")
-    }
-    matched: set[tuple[str, str]] = set()
+    named = {(p.service, StreamKey.parse(p.key)): p for p in resume.positions}
+    # Targets whose discovery failed: every stream of theirs starts from the beginning.
+    rediscover = {(api, key.target) for api, key in named if key.parent == DISCOVER_ALL}
+    matched: set[tuple[str, StreamKey]] = set()
     for stream in streams:
         ident = (stream.spec.name, stream.key)
-        target_prefix = (stream.spec.name, stream.key.split("|", 1)[0] + "|")
-        if ident in exact:
-            position = exact[ident]
+        if ident in named:
+            position = named[ident]
             stream.token, stream.skip = position.token, position.skip
             stream.resumed = position.token is not None
             matched.add(ident)
-        elif target_prefix in rediscover:
-            matched.add((target_prefix[0], target_prefix[1] + DISCOVER_ALL))
+        elif (stream.spec.name, stream.key.target) in rediscover:
+            matched.add((stream.spec.name, StreamKey(stream.key.target, DISCOVER_ALL, "")))
         else:
             stream.done = True
     return [
-        f"{service}: {key.replace('|', ' ')} no longer exists; skipped"
-        for service, key in exact
-        if (service, key) not in matched and not key.endswith(DISCOVER_ALL)
+        f"{api}: {' '.join(x for x in (key.target, key.parent, key.query) if x)} "
+        "no longer exists; skipped"
+        for api, key in named
+        if (api, key) not in matched and key.parent != DISCOVER_ALL
     ]

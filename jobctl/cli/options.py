@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
 from typing import Any, TypeVar
 
 import click
@@ -207,7 +206,7 @@ def _sort(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
 def _duration(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
     if value is None:
         return None
-    from jobctl.watch import parse_duration
+    from jobctl.timeparse import parse_duration
 
     try:
         return parse_duration(value)
@@ -338,41 +337,3 @@ check_options = _stack(
 )
 
 listing_options = _stack(aws_options, paging_options, output_options, check_options)
-
-
-@dataclass(frozen=True)
-class Settings:
-    """The shared options of one listing command, as parsed."""
-
-    profile: str | None = None
-    region: str | None = None
-    endpoint_url: str | None = None
-    sandbox: bool = False
-    concurrency: int = 8
-    debug: bool = False
-    max_items: int | None = None
-    page_size: int | None = None
-    starting_token: str | None = None
-    output: str = "table"
-    columns: tuple[str, ...] | None = None
-    no_headers: bool = False
-    csv_raw: bool = False
-    # filters, checks, summaries and --watch (jobctl/checks.py, jobctl/watch.py)
-    state: tuple[str, ...] | None = None
-    since: str | None = None
-    until: str | None = None
-    ids: tuple[str, ...] = ()
-    sort: str | None = None
-    summary: bool = False
-    table_format: str | None = None
-    fail_on: tuple[str, ...] | None = None
-    expect: tuple[str, ...] | None = None
-    watch: bool = False
-    interval: float | None = None
-    timeout: float | None = None
-
-    @classmethod
-    def pop_from(cls, kwargs: dict[str, Any]) -> Settings:
-        """Take the shared options out of a command's keyword arguments."""
-        names = {f.name for f in fields(cls)}
-        return cls(**{name: kwargs.pop(name) for name in list(kwargs) if name in names})

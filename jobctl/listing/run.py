@@ -1,110 +1,47 @@
-"""Running a listing command: settings → streams → renderer, and its exit status.
+"""Running a listing: settings → streams → renderer, and the listing's exit status.
 
-This is the one place that turns failures into messages and exit codes, so every command
-behaves the same when a page fails, the reader goes away or the user presses Ctrl-C.
+Failures met while listing (a stream that fails, a target whose discovery fails, Ctrl-C,
+a reader that goes away) are reported here, where the output is still open, so what was
+written stays well formed and the resume hint names exactly what is left. Everything
+else propagates to the command layer's one funnel (`jobctl.cli.RootGroup.main`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, NoReturn
 
-from jobctl import checks
-from jobctl.aws import Clients, Target, check_endpoint_url, max_attempts, read_timeout
-from jobctl.errors import ExitStatus, Interrupted, JobctlError, UsageError, classify
-from jobctl.fanout import Part, TargetFailure, apply_resume, build_streams
+from jobctl.aws.clients import Clients, Target, check_endpoint_url, max_attempts, read_timeout
+from jobctl.checks import ci, filters
+from jobctl.errors import ExitStatus, Interrupted, JobctlError, UsageError
 from jobctl.job import EXTRA_FIELDS
-from jobctl.listing import Listing, StreamFailed
-from jobctl.options import Settings
-from jobctl.output import Renderer, RenderOptions, renderer_for
-from jobctl.output.text import terminal_safe
-from jobctl.spec import ServiceSpec
-from jobctl.streams import Streams
-from jobctl.tokens import Resume, decode, encode, fingerprint
+from jobctl.listing.pages import Listing
+from jobctl.listing.plan import TargetFailure, apply_resume, build_streams
+from jobctl.listing.tokens import Resume, decode, encode, fingerprint
+from jobctl.output import make_renderer
+from jobctl.output.streams import Streams, silence_stdout
+from jobctl.services.spec import Part, ServiceSpec
+from jobctl.settings import Settings
 
 RESUME_HINT = "jobctl: resume with --starting-token {token}"
 
 
-def say(streams: Streams, message: str) -> None:
-    """One line on stderr, made terminal-safe (messages quote job data and server text)."""
-    streams.stderr.write(terminal_safe(message) + "\n")
-    streams.stderr.flush()
-
-
-def report(
-    streams: Streams,
-    error: JobctlError,
-    debug: bool = False,
-    cause: BaseException | None = None,
-) -> None:
-    """One line (and a hint) on stderr; with --debug, the traceback first."""
-    cause = cause or sys.exc_info()[1]
-    if debug and cause is not None:
-        import traceback
-
-        # Made terminal-safe line by line: exception messages quote server text.
-        lines = traceback.format_exception(type(cause), cause, cause.__traceback__)
-        for line in "".join(lines).splitlines():
-            streams.stderr.write(terminal_safe(line) + "\n")
-    say(streams, f"jobctl: {error.message}")
-    if error.hint:
-        say(streams, f"jobctl: hint: {error.hint}")
-
-
-def silence_stdout() -> None:
-    """The reader went away: point stdout at /dev/null so nothing more fails or prints."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):
-        pass
-
-
-def run_service(spec: ServiceSpec, values: dict[str, Any], settings: Settings) -> NoReturn:
-    """The command of one service: list it and exit with the listing's status."""
-    run_parts([Part(spec, values)], settings)
-
-
-def run_parts(parts: Sequence[Part], settings: Settings) -> NoReturn:
-    if sys.stdout is None:  # started with stdout closed (`>&-`): say so before any request
-        sys.stderr.write("jobctl: cannot write output: stdout is closed\n")
-        sys.exit(int(ExitStatus.INTERNAL))
-    streams = Streams.from_process()
-    status = guarded(
-        streams, settings, lambda clients: list_jobs(parts, settings, streams, clients)
-    )
-    sys.exit(int(status))
-
-
-def guarded(
-    streams: Streams, settings: Settings, body: Callable[[Clients], ExitStatus]
-) -> ExitStatus:
-    """Run `body(clients)`; map whatever escapes it to a message and an exit status."""
+def run_parts(parts: Sequence[Part], settings: Settings, streams: Streams) -> ExitStatus:
+    """List the parts (one per API) and return the listing's exit status."""
     clients = Clients()
     if settings.debug:
-        from jobctl.aws import enable_debug_logging
+        from jobctl.aws.debug import enable_debug_logging
 
         enable_debug_logging(streams.stderr, clients)
     try:
-        return body(clients)
-    except Interrupted as interrupt:
-        return interrupt.status
-    except KeyboardInterrupt:
-        return ExitStatus.SIGINT
+        return list_jobs(parts, settings, streams, clients)
     except BrokenPipeError:
+        # The reader went away (`| head`): a listing's normal end, silent, no more calls.
+        # Handled here, as click would turn it into exit 1.
         silence_stdout()
         return ExitStatus.SIGPIPE
-    except JobctlError as error:
-        report(streams, error, settings.debug)
-        return error.status
-    except Exception as exc:  # the last line of defence: one line, never a traceback
-        failure = classify(exc, service=None)
-        report(streams, failure, settings.debug)
-        return failure.status
 
 
 def check_page_size(specs: Sequence[ServiceSpec], settings: Settings) -> None:
@@ -134,8 +71,7 @@ def endpoint(settings: Settings) -> Iterator[Target]:
     with Sandbox() as sandbox:
         # The demo data is in the sandbox's regions, not in the one the user's shell names
         # (AWS_REGION=ap-south-1 listed nothing); --region still picks any of them.
-        os.environ["AWS_REGION"] = sandbox.region
-        yield Target(None, None, sandbox.endpoint_url, sandbox=True)
+        yield Target(None, None, sandbox.endpoint_url, sandbox=True, default_region=sandbox.region)
 
 
 def _first(profiles: str | None) -> str | None:
@@ -146,7 +82,7 @@ def list_jobs(
     parts: Sequence[Part], settings: Settings, streams: Streams, clients: Clients
 ) -> ExitStatus:
     check_page_size([part.spec for part in parts], settings)
-    checks.validate(settings)
+    filters.validate(settings)
     read_timeout()  # a bad JOBCTL_READ_TIMEOUT is a usage error before any request
     max_attempts()  # and so is a bad AWS_MAX_ATTEMPTS
     check_endpoint_url(settings.endpoint_url, "--endpoint-url")
@@ -159,25 +95,25 @@ def list_jobs(
             "values": {part.spec.name: dict(part.values) for part in parts},
             "region": settings.region,
             "profile": settings.profile,
-            **checks.query_args(settings),
+            **filters.query_args(settings),
         }
     )
     resume: Resume | None = None
     if settings.starting_token is not None:
         resume = decode(settings.starting_token, query=query, services=names)
     started = resume.started if resume else time.time()
-    parts, job_filter = checks.prepare(parts, settings, started, lambda m: say(streams, m))
+    parts, job_filter = filters.prepare(parts, settings, started, streams.say)
 
     with endpoint(settings) as base:
         all_streams, target_failures = build_streams(parts, settings, base, clients, started)
         if resume is not None:
             for warning in apply_resume(all_streams, resume):
-                say(streams, f"jobctl: warning: {warning}")
+                streams.say(f"jobctl: warning: {warning}")
             target_failures = [f for f in target_failures if _named(f, resume)]
         for failure in target_failures:
-            report(streams, failure.error)
+            streams.report(failure.error)
         if settings.watch:
-            from jobctl.watch import watch
+            from jobctl.listing.watch import watch
 
             return watch(all_streams, target_failures, settings, streams, clients, job_filter)
         listing = Listing(
@@ -187,7 +123,7 @@ def list_jobs(
             max_items=settings.max_items,
             dedupe=len(all_streams) > 1,
             concurrency=settings.concurrency,
-            on_failure=lambda failed: report(streams, failed.error, settings.debug, failed.cause),
+            on_failure=lambda failed: streams.report(failed.error, settings.debug, failed.cause),
             on_progress=_progress(streams) if len(all_streams) > 1 else None,
             job_filter=job_filter,
         )
@@ -223,23 +159,6 @@ def _progress(streams: Streams) -> Callable[[Listing], None] | None:
     return show
 
 
-def make_renderer(settings: Settings, streams: Streams, extra: tuple[str, ...] = ()) -> Renderer:
-    options = RenderOptions(
-        columns=settings.columns,
-        headers=not settings.no_headers,
-        tty=streams.stdout_tty,
-        color=streams.color,
-        csv_raw=settings.csv_raw,
-        extra_columns=extra,
-        table_format=settings.table_format,
-    )
-    if settings.summary:
-        from jobctl.summary import SummaryRenderer
-
-        return SummaryRenderer(streams.stdout, options, streams.stderr, output=settings.output)
-    return renderer_for(settings.output)(streams.stdout, options, streams.stderr)
-
-
 def _output_error(exc: OSError) -> JobctlError:
     # Nothing more can be written: point stdout at /dev/null, or the data still buffered
     # fails again at exit ("Exception ignored ... OSError", exit status 120).
@@ -258,7 +177,7 @@ def write_listing(
 ) -> ExitStatus:
     """Stream the listing into its renderer; whatever happens, close the output well,
     then give the exit status and, when jobs are left, where to resume."""
-    renderer, checker = checks.pipeline(make_renderer(settings, streams, extra), settings)
+    renderer, checker = ci.pipeline(make_renderer(settings, streams, extra), settings)
     interrupted: ExitStatus | None = None
     try:
         renderer.begin()
@@ -283,7 +202,7 @@ def write_listing(
     except OSError as exc:
         raise _output_error(exc) from exc
 
-    status = exit_status(listing, listing.failures, target_failures)
+    status = listing.exit_status([f.error for f in target_failures])
     if interrupted is not None:
         status = interrupted
     positions = listing.positions() + [f.position for f in target_failures]
@@ -294,25 +213,7 @@ def write_listing(
         or (status != ExitStatus.OK and (listing.written > 0 or listing.streams_done > 0))
     )
     if interrupted is None:
-        status = checker.conclude(status, lambda line: say(streams, line))
+        status = checker.conclude(status, streams.say)
     if unfinished and told_to_resume:
-        say(streams, RESUME_HINT.format(token=encode(positions, query, started)))
+        streams.say(RESUME_HINT.format(token=encode(positions, query, started)))
     return status
-
-
-def exit_status(
-    listing: Listing, failures: Sequence[StreamFailed], target_failures: Sequence[TargetFailure]
-) -> ExitStatus:
-    """0 when every stream finished; 3 when some failed after others gave jobs; else the
-    failure's own status (auth 4, usage 2, service 5)."""
-    errors = [f.error for f in failures] + [f.error for f in target_failures]
-    if not errors:
-        return ExitStatus.OK
-    some_succeeded = listing.streams_done > 0
-    if not some_succeeded:
-        if any(error.status == ExitStatus.AUTH for error in errors):
-            return ExitStatus.AUTH
-        if listing.written:
-            return ExitStatus.PARTIAL
-        return errors[0].status
-    return ExitStatus.PARTIAL

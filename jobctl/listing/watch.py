@@ -15,114 +15,24 @@ Progress, by where stdout goes:
 
 from __future__ import annotations
 
-import re
 import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
+from jobctl.aws.clients import Clients
+from jobctl.checks.ci import MAX_REPORTED, Checker, describe
+from jobctl.checks.report import make_reporter
+from jobctl.checks.sort import sort_jobs
+from jobctl.checks.tracker import Tracker, elapsed_text, key_of, now_iso
 from jobctl.errors import ExitStatus, JobctlError
-from jobctl.job import STATES, TERMINAL_STATES, Job
-
-if TYPE_CHECKING:
-    from jobctl.aws import Clients
-    from jobctl.fanout import TargetFailure
-    from jobctl.listing import Listing, Stream
-    from jobctl.options import Settings
-    from jobctl.streams import Streams
+from jobctl.job import Job
+from jobctl.listing.pages import Listing, Stream
+from jobctl.listing.plan import TargetFailure
+from jobctl.output import make_renderer
+from jobctl.output.streams import Streams
+from jobctl.settings import Settings
 
 DEFAULT_INTERVAL = 10.0
-Key = tuple[str, str, str]  # service, region, id: a job's identity across listings
-
-_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)", re.IGNORECASE)
-_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
-
-
-def parse_duration(text: str) -> float:
-    """Seconds from `5s`, `1m`, `1m30s`, `0.2s`, `2h` or plain seconds (`10`, `0.5`)."""
-    cleaned = text.strip().replace(" ", "")
-    try:
-        seconds = float(cleaned)
-    except ValueError:
-        parts = _DURATION_PART.findall(cleaned)
-        if not parts or "".join(a + u for a, u in parts).lower() != cleaned.lower():
-            raise ValueError(
-                f"{text!r} is not a duration: use 5s, 1m, 1m30s, 2h or plain seconds"
-            ) from None
-        seconds = sum(float(amount) * _SECONDS[unit.lower()] for amount, unit in parts)
-    if not seconds > 0 or seconds == float("inf"):
-        raise ValueError(f"{text!r}: a duration must be more than 0")
-    return seconds
-
-
-def elapsed_text(seconds: float) -> str:
-    whole = int(seconds)
-    if whole < 60:
-        return f"{whole}s"
-    if whole < 3600:
-        return f"{whole // 60}m{whole % 60:02d}s"
-    return f"{whole // 3600}h{whole // 60 % 60:02d}m{whole % 60:02d}s"
-
-
-def now_iso() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-
-
-def key_of(job: Job) -> Key:
-    return (str(job.get("service")), str(job.get("region")), str(job.get("id")))
-
-
-@dataclass
-class Change:
-    job: Job
-    old: str | None  # None: first seen
-    new: str
-    at: str
-
-
-@dataclass
-class Tracker:
-    """The watched jobs, their last known state, and the --id values not listed yet."""
-
-    pending: list[str] = field(default_factory=list)
-    jobs: dict[Key, Job] = field(default_factory=dict)
-    gone: set[Key] = field(default_factory=set)  # no longer listed: not waited for
-
-    def open_keys(self) -> set[Key]:
-        return {
-            key
-            for key, job in self.jobs.items()
-            if key not in self.gone and job.get("state") not in TERMINAL_STATES
-        }
-
-    @property
-    def finished(self) -> bool:
-        return not self.pending and not self.open_keys()
-
-    def update(self, jobs: Iterable[Job], at: str, choose: bool = False) -> list[Change]:
-        """Record a listing's jobs; `choose`: the first listing, whose jobs are watched."""
-        changes = []
-        for job in jobs:
-            key = key_of(job)
-            if key not in self.jobs:
-                if not choose and str(job.get("id")) not in self.pending:
-                    continue
-                if str(job.get("id")) in self.pending:
-                    self.pending.remove(str(job.get("id")))
-                changes.append(Change(job, None, str(job.get("state")), at))
-            elif self.jobs[key].get("state") != job.get("state"):
-                old = self.jobs[key].get("state")
-                changes.append(Change(job, str(old), str(job.get("state")), at))
-            self.jobs[key] = job
-            self.gone.discard(key)
-        return changes
-
-    def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(STATES, 0)
-        for job in self.jobs.values():
-            state = job.get("state")
-            counts[state if state in counts else "unknown"] += 1
-        return counts
 
 
 # -- one listing ------------------------------------------------------------------------
@@ -144,8 +54,6 @@ def list_once(
     enough: Callable[[list[Job]], bool] | None = None,
 ) -> Round:
     """One listing of fresh copies of the streams; stops early once `enough(jobs)`."""
-    from jobctl.listing import Listing
-
     fresh = [replace(s, token=None, skip=0, done=False, resumed=False) for s in streams]
     listing = Listing(
         fresh,
@@ -204,9 +112,6 @@ def watch(
     job_filter: Callable[[Job], bool] | None,
 ) -> ExitStatus:
     """Watch until done (then the checks: 0 or 6), the timeout (7), or a failed listing."""
-    from jobctl.checks import Checker, sort_jobs
-    from jobctl.run import exit_status, say
-
     if target_failures:  # already reported: a part of the listing cannot be watched
         statuses = [f.error.status for f in target_failures]
         return ExitStatus.AUTH if ExitStatus.AUTH in statuses else statuses[0]
@@ -214,8 +119,6 @@ def watch(
     began = time.monotonic()
     deadline = None if settings.timeout is None else began + settings.timeout
     tracker = Tracker(pending=list(dict.fromkeys(settings.ids)))
-    from jobctl.watch_report import make_reporter
-
     reporter = make_reporter(settings, out, began, interval)
     outcome = "done"
     failed: ExitStatus | None = None  # the last listing failed (only service failures go on)
@@ -231,7 +134,7 @@ def watch(
     with reporter:
         first = list_once(streams, clients, settings, job_filter, settings.max_items)
         if failures_of(first):
-            return exit_status(first.listing, first.listing.failures, [])
+            return first.listing.exit_status()
         reporter.changes(tracker.update(first.jobs, now_iso(), choose=True), tracker)
         for job_id in tracker.pending:
             reporter.note(f"jobctl: no job with ID {job_id} listed yet; waiting for it")
@@ -248,7 +151,7 @@ def watch(
             errors = failures_of(result)
             failed = None
             if errors:
-                failed = exit_status(result.listing, result.listing.failures, [])
+                failed = result.listing.exit_status()
                 if any(error.status != ExitStatus.SERVICE for error in errors):
                     return failed
                 reporter.note(f"jobctl: warning: listing again in {elapsed_text(interval)}")
@@ -270,11 +173,11 @@ def watch(
         if failed is not None:
             return failed  # the last listing failed: that outranks the timeout
         for line in timeout_lines(tracker, time.monotonic() - began):
-            say(out, line)
+            out.say(line)
         return ExitStatus.WATCH_TIMEOUT
     checker = Checker.from_settings(settings)
     checker.observe(jobs)
-    return checker.conclude(ExitStatus.OK, lambda line: say(out, line))
+    return checker.conclude(ExitStatus.OK, lambda line: out.say(line))
 
 
 def _who(job: Job) -> str:
@@ -282,8 +185,6 @@ def _who(job: Job) -> str:
 
 
 def timeout_lines(tracker: Tracker, elapsed: float) -> list[str]:
-    from jobctl.checks import MAX_REPORTED, describe
-
     open_jobs = [tracker.jobs[key] for key in tracker.jobs if key in tracker.open_keys()]
     waiting = len(open_jobs) + len(tracker.pending)
     details = [f"jobctl: {describe(job)}" for job in open_jobs]
@@ -304,8 +205,6 @@ def write_final(settings: Settings, out: Streams, jobs: list[Job]) -> None:
     """After the watch, json/csv/tsv get the watched jobs (or the summary) on stdout;
     a table gets the summary only with --summary (its progress already showed the jobs);
     jsonl's summary event closed its stream."""
-    from jobctl.run import make_renderer
-
     if settings.output == "jsonl" or (settings.output == "table" and not settings.summary):
         return
     renderer = make_renderer(settings, out)

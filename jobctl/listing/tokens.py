@@ -34,6 +34,31 @@ VERSION = 1
 
 
 @dataclass(frozen=True)
+class StreamKey:
+    """Names one stream within a listing: its target (`profile@region`), its parent
+    (`app_id=d1,branch=main`, or empty) and its query (`main`, `status=RUNNING`).
+
+    `parent` is DISCOVER_ALL in the key of a target whose parents were never listed."""
+
+    target: str
+    parent: str = ""
+    query: str = "main"
+
+    @property
+    def text(self) -> str:
+        return f"{self.target}|{self.parent}|{self.query}"
+
+    @classmethod
+    def parse(cls, text: str) -> StreamKey:
+        target, _, rest = text.partition("|")
+        parent, _, query = rest.partition("|")
+        return cls(target, parent, query)
+
+
+DISCOVER_ALL = "*"
+
+
+@dataclass(frozen=True)
 class Position:
     """Where one stream of a listing stands: the service token of the page to fetch next,
     and how many items of that page were already written."""

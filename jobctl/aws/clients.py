@@ -1,16 +1,15 @@
-"""boto3 sessions and clients: profile, region, endpoint, retries, and safe debug logs."""
+"""boto3 sessions and clients: profile, region, endpoint, retries and timeouts."""
 
 from __future__ import annotations
 
-import logging
 import os
-import re
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TextIO, TypeVar
+from typing import Any, TypeVar
 
 from jobctl import __version__
+from jobctl.errors import UsageError
 
 # Standard retry mode with a stated budget: 5 attempts in all (the first and 4 retries),
 # with botocore's exponential backoff and jitter. AWS_MAX_ATTEMPTS overrides the count.
@@ -30,6 +29,9 @@ class Target:
     region: str | None
     endpoint_url: str | None
     sandbox: bool = False
+    # The region when none is asked for, ahead of AWS_REGION: the sandbox's, whose demo
+    # data is in its own regions whatever region the user's shell names.
+    default_region: str | None = None
 
 
 def _env_setting(
@@ -46,8 +48,6 @@ def _env_setting(
     except ValueError:
         value = None
     if value is None or not valid(value):  # NaN fails `valid` too
-        from jobctl.errors import UsageError
-
         raise UsageError(f"{name} must be {rule}, not {text!r}")
     return value
 
@@ -88,8 +88,6 @@ def check_endpoint_url(url: str | None, source: str) -> None:
     except ValueError:
         valid = False
     if not valid:
-        from jobctl.errors import UsageError
-
         raise UsageError(
             f"{source}: {url!r} is not an http:// or https:// URL",
             hint="for example --endpoint-url http://127.0.0.1:4599",
@@ -182,7 +180,12 @@ class Clients:
     def region_of(self, target: Target) -> str | None:
         # AWS_REGION is the variable the AWS SDKs document; boto3 reads only
         # AWS_DEFAULT_REGION, so honour AWS_REGION ourselves, first.
-        return target.region or os.environ.get("AWS_REGION") or self.session(target).region_name
+        return (
+            target.region
+            or target.default_region
+            or os.environ.get("AWS_REGION")
+            or self.session(target).region_name
+        )
 
     def _remember_secrets(self, session: Any) -> None:
         creds = session.get_credentials()
@@ -191,50 +194,3 @@ class Clients:
             for value in (frozen.access_key, frozen.secret_key, frozen.token):
                 if value and value not in self.secret_values:
                     self.secret_values.append(value)
-
-
-_SECRET_PATTERNS = [
-    re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?)[^'\",}\n]+"),
-    re.compile(r"(?i)(x-amz-security-token['\"]?\s*[:=]\s*['\"]?)[^'\",}\n]+"),
-    re.compile(r"(?i)(signature=)[0-9a-f]+"),
-    # botocore.auth logs "Signature:" and the signature on the next line.
-    re.compile(r"(?i)(signature:\s*)[0-9a-f]{64}"),
-    re.compile(r"(?i)(credential=)[^,\s'\"]+"),
-    re.compile(
-        r"(?i)((?:aws_)?(?:secret_access_key|session_token|secret_key|token)['\"]?\s*[:=]\s*['\"]?)[^'\",}\s]+"
-    ),
-    re.compile(r"(?i)(X-Amz-Signature=|X-Amz-Credential=|X-Amz-Security-Token=)[^&\s'\"]+"),
-]
-
-
-class RedactingHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """Writes botocore's debug log with credentials, signatures and tokens removed."""
-
-    def __init__(self, stream: TextIO, secrets: Iterable[str] = ()) -> None:
-        super().__init__(stream)
-        self.secrets = list(secrets)
-
-    def format(self, record: logging.LogRecord) -> str:
-        text = super().format(record)
-        return redact(text, self.secrets)
-
-
-def redact(text: str, secrets: Iterable[str]) -> str:
-    for pattern in _SECRET_PATTERNS:
-        text = pattern.sub(r"\1[REDACTED]", text)
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, "[REDACTED]")
-    return text
-
-
-def enable_debug_logging(stream: TextIO, clients: Clients) -> RedactingHandler:
-    # The handler shares the live list, so credentials resolved later are redacted too.
-    handler = RedactingHandler(stream)
-    handler.secrets = clients.secret_values
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
-    for name in ("botocore", "boto3", "urllib3", "jobctl"):
-        logger = logging.getLogger(name)
-        logger.setLevel(logging.DEBUG)
-        logger.addHandler(handler)
-    return handler

@@ -7,14 +7,16 @@ stops instead of being torn by them.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
-from jobctl.output.text import terminal_safe
-from jobctl.watch import Change, Tracker, elapsed_text, now_iso
-
-if TYPE_CHECKING:
-    from jobctl.options import Settings
-    from jobctl.streams import Streams
+from jobctl.checks.sort import sort_jobs
+from jobctl.checks.tracker import Change, Tracker, elapsed_text, now_iso
+from jobctl.job import TERMINAL_STATES
+from jobctl.output.jsonout import encode
+from jobctl.output.streams import Streams
+from jobctl.output.table import NULL, STATE_STYLES
+from jobctl.output.text import cell, terminal_safe
+from jobctl.settings import Settings
 
 
 def _counts_text(counts: dict[str, int]) -> str:
@@ -37,9 +39,7 @@ class Reporter:
         pass
 
     def note(self, line: str) -> None:
-        from jobctl.run import say
-
-        say(self.out, line)
+        self.out.say(line)
 
     def changes(self, changes: list[Change], tracker: Tracker) -> None:
         pass
@@ -90,8 +90,6 @@ class JsonLinesReporter(Reporter):
     "not_listed"}."""
 
     def _event(self, event: dict[str, Any]) -> None:
-        from jobctl.output.jsonout import encode
-
         self.out.stdout.write(encode(event) + "\n")
         self.out.stdout.flush()
 
@@ -166,10 +164,8 @@ class LiveReporter(Reporter):
     def __exit__(self, *exc: object) -> None:
         if self.live is not None:
             self.live.stop()
-        from jobctl.run import say
-
         for line in self.held:
-            say(self.out, line)
+            self.out.say(line)
 
     def note(self, line: str) -> None:
         self.held = [*self.held, line]
@@ -189,12 +185,6 @@ class LiveReporter(Reporter):
         from rich.console import Group
         from rich.table import Table
         from rich.text import Text
-
-        from jobctl.checks import sort_jobs
-        from jobctl.job import TERMINAL_STATES
-        from jobctl.output.table import _STATE_STYLES as STATE_STYLES
-        from jobctl.output.table import NULL
-        from jobctl.output.text import cell
 
         rows = sort_jobs(self.rows, self.sort) if self.sort else self.rows
         several_regions = len({job.get("region") for job in rows}) > 1

@@ -6,26 +6,22 @@ from typing import Any
 
 import click
 
-from jobctl.options import Settings, complete_list, listing_options
-from jobctl.services import SERVICE_MODULES
+from jobctl.cli.options import complete_list, listing_options
+from jobctl.registry import commands
+from jobctl.settings import Settings
 
 
 def _services(ctx: click.Context, param: click.Parameter, value: str | None) -> list[str]:
     if value is None:
-        return list(SERVICE_MODULES)
+        return list(commands())
     names = [part.strip() for part in value.split(",") if part.strip()]
-    unknown = [name for name in names if name not in SERVICE_MODULES]
+    unknown = [name for name in names if name not in commands()]
     if unknown or not names:
         raise click.BadParameter(
             f"unknown service {', '.join(map(repr, unknown)) or repr(value)}; choose from "
-            f"{', '.join(SERVICE_MODULES)}"
+            f"{', '.join(commands())}"
         )
     return list(dict.fromkeys(names))
-
-
-# What `all` asks of each service: everything it has. Batch lists every status, not the
-# API's RUNNING-only default, so "what failed anywhere?" has an answer.
-_DEFAULT_VALUES: dict[str, dict[str, Any]] = {"batch": {"status": ("all",)}}
 
 
 @click.command(
@@ -36,8 +32,8 @@ _DEFAULT_VALUES: dict[str, dict[str, Any]] = {"batch": {"status": ("all",)}}
     "--services",
     metavar="A,B",
     callback=_services,
-    shell_complete=complete_list(lambda: tuple(SERVICE_MODULES)),
-    help=f"Only these services (default: all of {', '.join(SERVICE_MODULES)}).",
+    shell_complete=complete_list(lambda: tuple(commands())),
+    help=f"Only these services (default: all of {', '.join(commands())}).",
 )
 @listing_options
 def all_command(services: list[str], **kwargs: Any) -> None:
@@ -48,10 +44,14 @@ def all_command(services: list[str], **kwargs: Any) -> None:
     --profile a,b to cover several regions and accounts; a target that fails is named on
     stderr while the others are still listed (exit 3).
     """
-    settings = Settings.pop_from(kwargs)
-    from jobctl.fanout import Part
-    from jobctl.run import run_parts
-    from jobctl.services import get_spec
+    from jobctl.cli.context import current_run
+    from jobctl.listing.run import run_parts
+    from jobctl.services import specs_of
+    from jobctl.services.spec import Part
 
-    parts = [Part(get_spec(name), dict(_DEFAULT_VALUES.get(name, {}))) for name in services]
-    run_parts(parts, settings)
+    settings = Settings.pop_from(kwargs)
+    run = current_run()
+    run.debug = settings.debug
+    # What `all` asks of each API is everything it has (its spec's all_defaults).
+    parts = [Part(spec, dict(spec.all_defaults)) for name in services for spec in specs_of(name)]
+    click.get_current_context().exit(int(run_parts(parts, settings, run.io())))

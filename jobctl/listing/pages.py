@@ -15,11 +15,12 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from jobctl.aws import Clients, Target
-from jobctl.errors import JobctlError, ServiceError, classify
+from jobctl import model
+from jobctl.aws.clients import Clients, Target
+from jobctl.errors import ExitStatus, JobctlError, ServiceError, classify
 from jobctl.job import Job, as_mapping
-from jobctl.spec import Query, ServiceSpec
-from jobctl.tokens import Position
+from jobctl.listing.tokens import Position, StreamKey
+from jobctl.services.spec import Query, ServiceSpec
 
 Keep = Callable[[Mapping[str, Any]], bool]
 DEFAULT_CONCURRENCY = 8
@@ -32,7 +33,7 @@ _READ_AHEAD = 1
 class Stream:
     """One paginate() call of a listing, and where it stands."""
 
-    key: str
+    key: StreamKey
     spec: ServiceSpec
     target: Target
     query: Query
@@ -46,7 +47,7 @@ class Stream:
     extra: dict[str, Any] = field(default_factory=dict)  # fields added to each job
 
     def position(self) -> Position:
-        return Position(self.spec.name, self.key, self.token, self.skip)
+        return Position(self.spec.name, self.key.text, self.token, self.skip)
 
 
 @dataclass
@@ -60,8 +61,6 @@ def _starting_token(spec: ServiceSpec, token: str) -> str:
     # botocore's paginator takes its own token encoding; wrap the service's raw token.
     from botocore.paginate import TokenEncoder
 
-    from jobctl import model
-
     config = model.paginator_config(spec.client, spec.operation)
     return TokenEncoder().encode({config["input_token"]: token})  # type: ignore[no-any-return]
 
@@ -74,8 +73,6 @@ def fetch_pages(
     page_size: int | None,
 ) -> Iterator[tuple[list[Any], str | None]]:
     """The raw pages of one paginate() call: (items, next service token)."""
-    from jobctl import model
-
     output_token = model.paginator_config(spec.client, spec.operation)["output_token"]
     config: dict[str, Any] = {}
     if page_size:
@@ -135,7 +132,7 @@ class Listing:
         self.written = 0
         self.failures: list[StreamFailed] = []
         self.stopped_early = False  # --max-items ended the listing with jobs left
-        self._seen: set[tuple[str, str, Any]] | None = set() if dedupe else None
+        self._seen: set[tuple[str, str, str, Any]] | None = set() if dedupe else None
 
     @property
     def finished(self) -> bool:
@@ -144,6 +141,21 @@ class Listing:
     @property
     def streams_done(self) -> int:
         return sum(1 for stream in self.streams if stream.done)
+
+    def exit_status(self, other_errors: Sequence[JobctlError] = ()) -> ExitStatus:
+        """0 when every stream finished; 3 when some failed after others gave jobs; else
+        the failure's own status (auth 4, usage 2, service 5). `other_errors`: failures
+        outside the streams (a target whose parents could not be listed)."""
+        errors = [f.error for f in self.failures] + list(other_errors)
+        if not errors:
+            return ExitStatus.OK
+        if self.streams_done == 0:
+            if any(error.status == ExitStatus.AUTH for error in errors):
+                return ExitStatus.AUTH
+            if self.written:
+                return ExitStatus.PARTIAL
+            return errors[0].status
+        return ExitStatus.PARTIAL
 
     def positions(self) -> list[Position]:
         return [stream.position() for stream in self.streams if not stream.done]
@@ -300,7 +312,7 @@ class Listing:
             if seen is not None:
                 # Per target and parent: IDs are unique only there (Amplify numbers jobs
                 # per branch), while per-status queries of one parent share the scope.
-                identity = (stream.key.rsplit("|", 1)[0], job["service"], job["id"])
+                identity = (stream.key.target, stream.key.parent, job["service"], job["id"])
                 if identity in seen:
                     continue
                 seen.add(identity)

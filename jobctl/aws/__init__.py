@@ -1,0 +1,1 @@
+"""AWS access: sessions and clients (clients), and the redacted debug log (debug)."""

@@ -1,0 +1,149 @@
+"""The root command: loads each subcommand lazily, and is the one way out.
+
+`RootGroup.main` runs a command and maps whatever escapes it — a usage error click found,
+a JobctlError, a botocore exception, a signal, a closed pipe, a bug — to one line on
+stderr and one exit status. Nothing below the command layer exits the process.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any, NoReturn
+
+import click
+
+from jobctl import __version__, registry
+from jobctl.cli.context import Run
+from jobctl.errors import ExitStatus, Interrupted, JobctlError, classify, one_line
+from jobctl.output.streams import Streams, silence_stdout
+from jobctl.output.text import terminal_safe
+
+# Commands that are not services: name → "module:attribute".
+_OTHER_COMMANDS: dict[str, str] = {
+    "all": "jobctl.cli.all:all_command",
+    "sandbox": "jobctl.cli.sandbox:sandbox",
+}
+
+
+class RootGroup(click.Group):
+    """Imports a subcommand's module only when that command is used or listed, so
+    `jobctl --help` and completion never import boto3 or rich."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [*registry.commands(), *_OTHER_COMMANDS]
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in registry.commands():
+            from jobctl.cli.command import build_command
+            from jobctl.services import specs_of
+
+            return build_command(name, specs_of(name))
+        if name in _OTHER_COMMANDS:
+            module, _, attr = _OTHER_COMMANDS[name].partition(":")
+            found = getattr(importlib.import_module(module), attr)
+            assert isinstance(found, click.Command)
+            return found
+        return None
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as error:
+            # click suggests near options but not near commands: `jobctl bat` → batch.
+            import difflib
+
+            near = difflib.get_close_matches(args[0], self.list_commands(ctx)) if args else []
+            if not near:
+                raise
+            raise click.UsageError(
+                f"{error.message} Did you mean {' or '.join(map(repr, near))}?", ctx
+            ) from None
+
+    def main(  # type: ignore[override]
+        self,
+        args: list[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> NoReturn:
+        """Run the command line; exit with its status, whatever happened."""
+        run = Run()
+        status = _funnel(
+            run,
+            lambda: super(RootGroup, self).main(
+                args, prog_name, complete_var, standalone_mode=False, obj=run, **extra
+            ),
+        )
+        sys.exit(int(status))
+
+
+def _funnel(run: Run, body: Any) -> int:
+    """Run `body`; map every way it can end to an exit status and at most one line."""
+    try:
+        result = body()
+        return int(result or 0)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
+        return ExitStatus.OK
+    except click.UsageError as exc:
+        _escape_message(exc)
+        _show_usage_error(exc)
+        return ExitStatus.USAGE
+    except click.ClickException as exc:
+        _escape_message(exc)
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.Abort:
+        return ExitStatus.SIGINT
+    except Interrupted as interrupt:
+        return interrupt.status
+    except KeyboardInterrupt:
+        return ExitStatus.SIGINT
+    except BrokenPipeError:
+        silence_stdout()
+        return ExitStatus.SIGPIPE
+    except JobctlError as error:
+        _stderr(run).report(error, run.debug, error)
+        return error.status
+    except Exception as exc:  # never a traceback without --debug
+        failure = classify(exc, service=None)
+        _stderr(run).report(failure, run.debug, exc)
+        return failure.status
+
+
+def _stderr(run: Run) -> Streams:
+    return run.streams or Streams(sys.stdout, sys.stderr)
+
+
+def _escape_message(exc: Any) -> None:
+    """click quotes some arguments raw ("Got unexpected extra argument (...)") and strips
+    only CSI sequences: make the message terminal-safe, keeping its line breaks."""
+    exc.message = "\n".join(terminal_safe(line) for line in str(exc.message).split("\n"))
+
+
+def _show_usage_error(exc: click.UsageError) -> None:
+    """One line in jobctl's own form, where click prints three ("Usage:", "Try", "Error:"):
+    `jobctl: Invalid value for '--status': … (see 'jobctl batch --help')`."""
+    where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+    print(f"jobctl: {one_line(exc.format_message(), 2000)}{where}", file=sys.stderr)
+
+
+@click.group(
+    cls=RootGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.version_option(__version__, prog_name="jobctl")
+def cli(**_: Any) -> None:
+    """List jobs from Amplify, AmplifyBackend, IoT, Batch and Snowball in one shape.
+
+    Every listing command takes the same output, paging and AWS options; see
+    `jobctl COMMAND --help`. Try it without an AWS account:
+
+        jobctl batch --sandbox --job-queue ml-training-high --status all
+    """

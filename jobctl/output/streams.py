@@ -1,0 +1,85 @@
+"""The streams a command writes to, injected so tests can pass their own, and the one
+way a line reaches stderr."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from dataclasses import dataclass
+from typing import TextIO
+
+from jobctl.errors import JobctlError
+from jobctl.output.text import terminal_safe
+
+
+@dataclass
+class Streams:
+    stdout: TextIO
+    stderr: TextIO
+    stdout_tty: bool = False
+    stderr_tty: bool = False
+
+    @classmethod
+    def from_process(cls) -> Streams:
+        return cls(
+            stdout=_buffered(sys.stdout),
+            stderr=sys.stderr,
+            stdout_tty=_isatty(sys.stdout),
+            stderr_tty=_isatty(sys.stderr),
+        )
+
+    @property
+    def color(self) -> bool:
+        return self.stdout_tty and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+    def say(self, message: str) -> None:
+        """One line on stderr, made terminal-safe (messages quote job data and server text)."""
+        self.stderr.write(terminal_safe(message) + "\n")
+        self.stderr.flush()
+
+    def report(
+        self, error: JobctlError, debug: bool = False, cause: BaseException | None = None
+    ) -> None:
+        """An error's line (and its hint) on stderr; with --debug, its traceback first."""
+        if debug and cause is not None:
+            import traceback
+
+            # Made terminal-safe line by line: exception messages quote server text.
+            lines = traceback.format_exception(type(cause), cause, cause.__traceback__)
+            for line in "".join(lines).splitlines():
+                self.stderr.write(terminal_safe(line) + "\n")
+        self.say(f"jobctl: {error.message}")
+        if error.hint:
+            self.say(f"jobctl: hint: {error.hint}")
+
+
+def silence_stdout() -> None:
+    """The reader went away: point stdout at /dev/null so nothing more fails or prints."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _buffered(stream: TextIO) -> TextIO:
+    """stdout with a buffer even under PYTHONUNBUFFERED=1, where Python writes straight to
+    the file and a short write into a closing pipe is silently dropped (`| head` would
+    then exit 0 with the rest of the page lost instead of 141)."""
+    raw = getattr(stream, "buffer", None)
+    if isinstance(raw, io.RawIOBase):
+        return io.TextIOWrapper(
+            io.BufferedWriter(raw),
+            encoding=stream.encoding,
+            errors=stream.errors,
+            line_buffering=False,
+        )
+    return stream
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False

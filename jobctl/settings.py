@@ -1,0 +1,45 @@
+"""The shared options of one listing command, as parsed: the typed seam between the
+command layer (click) and everything below it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The shared options of one listing command, as parsed."""
+
+    profile: str | None = None
+    region: str | None = None
+    endpoint_url: str | None = None
+    sandbox: bool = False
+    concurrency: int = 8
+    debug: bool = False
+    max_items: int | None = None
+    page_size: int | None = None
+    starting_token: str | None = None
+    output: str = "table"
+    columns: tuple[str, ...] | None = None
+    no_headers: bool = False
+    csv_raw: bool = False
+    # filters, checks, summaries and --watch (jobctl/checks.py, jobctl/watch.py)
+    state: tuple[str, ...] | None = None
+    since: str | None = None
+    until: str | None = None
+    ids: tuple[str, ...] = ()
+    sort: str | None = None
+    summary: bool = False
+    table_format: str | None = None
+    fail_on: tuple[str, ...] | None = None
+    expect: tuple[str, ...] | None = None
+    watch: bool = False
+    interval: float | None = None
+    timeout: float | None = None
+
+    @classmethod
+    def pop_from(cls, kwargs: dict[str, Any]) -> Settings:
+        """Take the shared options out of a command's keyword arguments."""
+        names = {f.name for f in fields(cls)}
+        return cls(**{name: kwargs.pop(name) for name in list(kwargs) if name in names})
