@@ -16,7 +16,8 @@ APIS: dict[str, str] = {
     "amplify": "amplify",
     "amplify_backend": "amplify-backend",
     "iot": "iot",
-    "batch": "batch",
+    "batch": "batch",  # ListServiceJobs: SAGEMAKER_TRAINING queues
+    "batch_jobs": "batch",  # ListJobs: ECS, Fargate and EKS queues
     "snowball": "snowball",
 }
 

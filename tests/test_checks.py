@@ -237,7 +237,8 @@ def test_partial_listing_outranks_a_failed_check_and_still_names_the_jobs(
     from jobctl.sandbox import Faults
 
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
-    with sandbox(tmp_path, DATA, faults=Faults(server_error_every=2)) as sb:
+    # Page 2 fails (by page, not by request count: the queue's type is asked first).
+    with sandbox(tmp_path, DATA, faults=Faults(server_error_from_page=2)) as sb:
         run = invoke(
             *ci(sb.endpoint_url, "--fail-on", "running", "--page-size", "1", "-o", "jsonl")
         )

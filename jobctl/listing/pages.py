@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from jobctl import model
 from jobctl.aws.clients import Clients, Target
-from jobctl.errors import ExitStatus, JobctlError, ServiceError, classify
+from jobctl.aws.paging import pages
+from jobctl.errors import ExitStatus, JobctlError, classify
 from jobctl.job import Job, as_mapping
 from jobctl.listing.tokens import Position, StreamKey
 from jobctl.services.spec import Query, ServiceSpec
@@ -55,52 +55,6 @@ class StreamFailed:
     error: JobctlError
     stream: Stream
     cause: BaseException | None = None  # for --debug's traceback
-
-
-def _starting_token(spec: ServiceSpec, token: str) -> str:
-    # botocore's paginator takes its own token encoding; wrap the service's raw token.
-    from botocore.paginate import TokenEncoder
-
-    config = model.paginator_config(spec.client, spec.operation)
-    return TokenEncoder().encode({config["input_token"]: token})  # type: ignore[no-any-return]
-
-
-def fetch_pages(
-    client: Any,
-    spec: ServiceSpec,
-    params: Mapping[str, Any],
-    token: str | None,
-    page_size: int | None,
-) -> Iterator[tuple[list[Any], str | None]]:
-    """The raw pages of one paginate() call: (items, next service token)."""
-    output_token = model.paginator_config(spec.client, spec.operation)["output_token"]
-    config: dict[str, Any] = {}
-    if page_size:
-        config["PageSize"] = page_size
-    if token:
-        config["StartingToken"] = _starting_token(spec, token)
-    paginator = client.get_paginator(spec.paginator)
-    seen_tokens: set[str] = set()
-    for page in paginator.paginate(**params, PaginationConfig=config):
-        items = page.get(spec.result_key)
-        if not isinstance(items, list):
-            # A 200 response without its list (an HTML error page, a truncated body):
-            # never let it pass as a short listing.
-            raise ServiceError(
-                f"{spec.name}: the service's response has no {spec.result_key} list "
-                "(malformed or truncated response)"
-            )
-        next_token = page.get(output_token)
-        if next_token is not None and not isinstance(next_token, str):
-            raise ServiceError(f"{spec.name}: the service sent a malformed pagination token")
-        if next_token:
-            if next_token in seen_tokens or next_token == token:
-                raise ServiceError(
-                    f"{spec.name}: the service returned a pagination token it had already "
-                    "returned; stopped to avoid an endless loop"
-                )
-            seen_tokens.add(next_token)
-        yield items, next_token or None
 
 
 class Listing:
@@ -173,7 +127,9 @@ class Listing:
     # -- fetching -------------------------------------------------------------------
 
     def _page_size(self, stream: Stream) -> int | None:
-        page_size = self.page_size or stream.spec.max_page_size()
+        most = stream.spec.max_page_size()
+        page_size = min(self.page_size, most) if self.page_size and most else self.page_size
+        page_size = page_size or most
         remaining = self._remaining()
         if remaining is not None and stream.keep is None and self.job_filter is None and page_size:
             # Ask for no more than we print (plus the items a resumed page skips).
@@ -181,9 +137,14 @@ class Listing:
         return page_size
 
     def _fetch(self, stream: Stream) -> Iterator[tuple[list[Any], str | None]]:
-        client = self.clients.client(stream.spec.client, stream.target)
-        return fetch_pages(
-            client, stream.spec, stream.query.params, stream.token, self._page_size(stream)
+        spec = stream.spec
+        return pages(
+            self.clients.client(spec.client, stream.target),
+            spec.paginator,
+            stream.query.params,
+            where=spec.service,
+            token=stream.token,
+            page_size=self._page_size(stream),
         )
 
     def _sequential(self, stream: Stream) -> Iterator[list[Job]]:

@@ -6,12 +6,13 @@ from __future__ import annotations
 import queue
 import re
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any
 
 from jobctl.aws.clients import Clients, Target
+from jobctl.aws.paging import pages
 from jobctl.errors import JobctlError, UsageError, classify
 from jobctl.listing.pages import Stream
 from jobctl.listing.tokens import DISCOVER_ALL, Position, Resume, StreamKey
@@ -101,6 +102,53 @@ def run_parallel(tasks: list[Callable[[], Any]], concurrency: int) -> list[Any]:
     return results
 
 
+class _Memo:
+    """Answers computed once per (target, key), shared by the threads of a discovery; an
+    exception is remembered too, so every API that asked reports the same failure."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[tuple[Target, str], tuple[threading.Lock, list[Any]]] = {}
+
+    def get(self, target: Target, key: str, compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            lock, box = self._entries.setdefault((target, key), (threading.Lock(), []))
+        with lock:
+            if not box:
+                try:
+                    box.append((True, compute()))
+                except Exception as exc:
+                    box.append((False, exc))
+        ok, value = box[0]
+        if not ok:
+            raise value
+        return value
+
+
+@dataclass(frozen=True)
+class _TargetDiscovery:
+    """services.spec.Discovery on one target of the listing."""
+
+    clients: Clients
+    target: Target
+    memo: _Memo
+    where: str  # the service, to start error messages
+
+    def items(
+        self,
+        client: str,
+        method: str,
+        params: Mapping[str, Any],
+        paging: Mapping[str, str] | None = None,
+    ) -> Iterator[Any]:
+        found = self.clients.client(client, self.target)
+        for items, _ in pages(found, method, params, where=self.where, config=paging):
+            yield from items
+
+    def once(self, key: str, compute: Callable[[], Any]) -> Any:
+        return self.memo.get(self.target, key, compute)
+
+
 def _label(parent: Mapping[str, str]) -> str:
     return ",".join(f"{name}={value}" for name, value in parent.items())
 
@@ -123,14 +171,16 @@ def build_streams(
             for region in regions_for(part.spec, asked_regions, clients, target0):
                 target = replace(target0, region=region)
                 jobs.append((part, target, f"{profile or ''}@{region}"))
-    fan_out = len(jobs) > 1
+
+    memo = _Memo()
 
     def parents_of(part: Part, target: Target) -> Callable[[], list[dict[str, str]]]:
         def discover() -> list[dict[str, str]]:
             if not part.spec.needs_discovery(part.values):
                 return [{}]
             assert part.spec.discover is not None
-            return part.spec.discover(lambda name: clients.client(name, target), part.values)
+            found = _TargetDiscovery(clients, target, memo, part.spec.service)
+            return part.spec.discover(found, part.values)
 
         return discover
 
@@ -141,13 +191,15 @@ def build_streams(
     failures: list[TargetFailure] = []
     for (part, target, target_key), parents in zip(jobs, found, strict=True):
         spec = part.spec
-        where = f"{spec.name} {target.region}" + (
+        where = f"{spec.service} {target.region}" + (
             f" profile={target.profile}" if several_profiles else ""
         )
         if isinstance(parents, BaseException):
-            error = classify(parents, service=spec.name)
-            prefix = f"{spec.name}: "
-            if error.message.startswith(prefix):
+            error = classify(parents, service=spec.service)
+            prefix = f"{spec.service}: "
+            several_targets = len({t for p, t, _ in jobs if p.spec.service == spec.service}) > 1
+            if several_targets and error.message.startswith(prefix):
+                # Name the target, so the user knows which part of a fan-out is missing.
                 error.message = f"{where}: {error.message[len(prefix) :]}"
             marker = Position(spec.name, StreamKey(target_key, DISCOVER_ALL, "").text)
             failures.append(TargetFailure(error, marker))
@@ -164,11 +216,7 @@ def build_streams(
                 detail = " ".join(
                     x for x in (parent_label, "" if query.key == "main" else query.key) if x
                 )
-                label = (
-                    f"{where} {detail}".strip()
-                    if (fan_out or parent or len(plan.queries) > 1)
-                    else ""
-                )
+                label = f"{where} {detail}".strip()
                 assert target.region is not None
                 streams.append(
                     Stream(
@@ -182,10 +230,19 @@ def build_streams(
                         extra=dict(stream_extra),
                     )
                 )
+    if len(streams) == 1 and streams[0].label == where_of(streams[0]):
+        # One stream, as the user named it: messages need not say which part failed.
+        streams[0].label = ""
     if any("parent" in stream.extra for stream in streams):
         for stream in streams:  # one shape for every job: null where nothing was discovered
             stream.extra.setdefault("parent", None)
     return streams, failures
+
+
+def where_of(stream: Stream) -> str:
+    profile = stream.target.profile
+    several = "profile" in stream.extra
+    return f"{stream.spec.service} {stream.region}" + (f" profile={profile}" if several else "")
 
 
 def apply_resume(streams: list[Stream], resume: Resume) -> list[str]:

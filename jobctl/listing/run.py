@@ -45,13 +45,21 @@ def run_parts(parts: Sequence[Part], settings: Settings, streams: Streams) -> Ex
 
 
 def check_page_size(specs: Sequence[ServiceSpec], settings: Settings) -> None:
+    """--page-size over what every API of a service takes is a usage error; an API of a
+    service whose other API takes more asks for its own maximum (Batch: ListServiceJobs
+    100, ListJobs 1000)."""
     if settings.page_size is None:
         return
+    limits: dict[str, list[int | None]] = {}
     for spec in specs:
-        limit = spec.max_page_size()
-        if limit is not None and settings.page_size > limit:
+        limits.setdefault(spec.service, []).append(spec.max_page_size())
+    for service, maxima in limits.items():
+        if None in maxima:
+            continue
+        limit = max(m for m in maxima if m is not None)
+        if settings.page_size > limit:
             raise UsageError(
-                f"--page-size {settings.page_size} is over {spec.name}'s maximum of {limit} "
+                f"--page-size {settings.page_size} is over {service}'s maximum of {limit} "
                 "jobs per call"
             )
 
@@ -110,8 +118,9 @@ def list_jobs(
             for warning in apply_resume(all_streams, resume):
                 streams.say(f"jobctl: warning: {warning}")
             target_failures = [f for f in target_failures if _named(f, resume)]
-        for failure in target_failures:
-            streams.report(failure.error)
+        # The APIs of one service share a discovery (Batch's queues): one line per failure.
+        for message in dict.fromkeys(f.error.message for f in target_failures):
+            streams.report(next(f.error for f in target_failures if f.error.message == message))
         if settings.watch:
             from jobctl.listing.watch import watch
 

@@ -9,10 +9,12 @@ applied to the job stream, so nothing the user asked for is dropped.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from jobctl import model
 from jobctl.job import Job, TimeKind, state_of, with_iso_times
 from jobctl.services import discovery
 from jobctl.services.spec import Flag, Narrowing, Plan, Pushed, Query, ServiceSpec, Values
@@ -63,13 +65,13 @@ def _created_ms(item: Mapping[str, Any]) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _name_matches(pattern: str) -> Predicate:
+def name_matches(pattern: str, field: str = "jobName") -> Predicate:
     # The API's JOB_NAME semantics: case-insensitive, a trailing * makes it a prefix.
     wanted = pattern.lower()
     if wanted.endswith("*"):
         prefix = wanted[:-1]
-        return lambda item: str(item.get("jobName") or "").lower().startswith(prefix)
-    return lambda item: str(item.get("jobName") or "").lower() == wanted
+        return lambda item: str(item.get(field) or "").lower().startswith(prefix)
+    return lambda item: str(item.get(field) or "").lower() == wanted
 
 
 def _created_after(moment: datetime) -> Predicate:
@@ -82,42 +84,67 @@ def _created_before(moment: datetime) -> Predicate:
     return lambda item: (created := _created_ms(item)) is not None and created <= bound
 
 
-def _equals(field: str, wanted: str) -> Predicate:
+def equals(field: str, wanted: str) -> Predicate:
     return lambda item: item.get(field) == wanted
 
 
-def plan(values: Mapping[str, Any]) -> Plan:
-    queue: str = values["job_queue"]
+@dataclass(frozen=True)
+class Filter:
+    """A flag that becomes one of the API's `filters`, and the same test on a raw item.
+
+    `wide`: the API then returns every status (it ignores jobStatus); a narrow filter
+    (SHARE_IDENTIFIER, QUOTA_SHARE_NAME) combines with jobStatus."""
+
+    dest: str
+    name: str
+    check: Callable[[str], Predicate]
+    wide: bool = True
+
+
+# The filters both Batch list APIs take; each API adds its own.
+COMMON_FILTERS = (
+    Filter("job_name", "JOB_NAME", name_matches),
+    Filter("share_identifier", "SHARE_IDENTIFIER", lambda v: equals("shareIdentifier", v), False),
+)
+
+
+def plan_with(
+    base: Mapping[str, Any],
+    values: Mapping[str, Any],
+    filters: Sequence[Filter],
+    known: Sequence[str] = (),
+) -> Plan:
+    """The calls for a Batch listing: one filter goes to the server, the rest filter the
+    stream, so every combination of flags is honoured.
+
+    The API takes one filter at a time. "Wide" filters make the API return every status;
+    "narrow" ones combine with jobStatus. --created-after/--created-before are inclusive;
+    the API's bounds are strict, so the server gets the neighbouring millisecond.
+    """
     statuses = tuple(values.get("status") or ())
     every_status = "all" in statuses
     named_statuses = tuple(dict.fromkeys(statuses)) if statuses and not every_status else ()
-    name, after, before = (values.get(k) for k in ("job_name", "created_after", "created_before"))
-    share, quota = values.get("share_identifier"), values.get("quota_share_name")
-    base: dict[str, Any] = {"jobQueue": queue}
+    if named_statuses and known:
+        # A status this API does not have (ListJobs has no SCHEDULED): no job of it can
+        # be in it, and asking would be refused.
+        named_statuses = tuple(s for s in named_statuses if s in known)
+        if not named_statuses:
+            return Plan(())
+    after, before = values.get("created_after"), values.get("created_before")
 
-    # Each filter as (API filter, the same test on a raw item). The API takes one at a
-    # time: the first that fits goes to the server, the others filter the stream.
-    # "Wide" filters make the API return every status; "narrow" ones combine with
-    # jobStatus. --created-after/--created-before are inclusive; the API's bounds are
-    # strict, so the server gets the neighbouring millisecond.
     wide: list[tuple[dict[str, Any], Predicate]] = []
-    if name:
-        wide.append(({"name": "JOB_NAME", "values": [name]}, _name_matches(name)))
+    narrow: list[tuple[dict[str, Any], Predicate]] = []
+    for spec in filters:
+        value = values.get(spec.dest)
+        if value:
+            entry = ({"name": spec.name, "values": [value]}, spec.check(value))
+            (wide if spec.wide else narrow).append(entry)
     if after is not None:
         bound = str(epoch_ms(after) - 1)
         wide.append(({"name": "AFTER_CREATED_AT", "values": [bound]}, _created_after(after)))
     if before is not None:
         bound = str(epoch_ms(before) + 1)
         wide.append(({"name": "BEFORE_CREATED_AT", "values": [bound]}, _created_before(before)))
-    narrow: list[tuple[dict[str, Any], Predicate]] = []
-    if share:
-        narrow.append(
-            ({"name": "SHARE_IDENTIFIER", "values": [share]}, _equals("shareIdentifier", share))
-        )
-    if quota:
-        narrow.append(
-            ({"name": "QUOTA_SHARE_NAME", "values": [quota]}, _equals("quotaShareName", quota))
-        )
 
     client_side: list[Predicate] = []
     if wide:
@@ -134,20 +161,31 @@ def plan(values: Mapping[str, Any]) -> Plan:
         client_side += [check for _, check in narrow]
         queries = (Query("main", {**base, "filters": [everything]}),)
     else:
-        filters = {"filters": [narrow[0][0]]} if narrow else {}
+        server_filters = {"filters": [narrow[0][0]]} if narrow else {}
         client_side += [check for _, check in narrow[1:]]
         if named_statuses:
             queries = tuple(
-                Query(f"status={status}", {**base, "jobStatus": status, **filters})
+                Query(f"status={status}", {**base, "jobStatus": status, **server_filters})
                 for status in named_statuses
             )
         else:
-            queries = (Query("main", {**base, **filters}),)
+            queries = (Query("main", {**base, **server_filters}),)
 
     keep: Predicate | None = None
     if client_side:
         keep = lambda item: all(check(item) for check in client_side)  # noqa: E731
     return Plan(queries, keep)
+
+
+FILTERS = (
+    *COMMON_FILTERS,
+    Filter("quota_share_name", "QUOTA_SHARE_NAME", lambda v: equals("quotaShareName", v), False),
+)
+
+
+def plan(values: Mapping[str, Any]) -> Plan:
+    known = model.enum_values("batch", "ListServiceJobs", "jobStatus")
+    return plan_with({"jobQueue": values["job_queue"]}, values, FILTERS, known)
 
 
 def _status_in(statuses: tuple[str, ...]) -> Predicate:
@@ -211,10 +249,12 @@ SPEC = ServiceSpec(
     result_key="jobSummaryList",
     limit_member="maxResults",
     documented_max_page_size=100,  # the API reference's limit; the model states none
-    summary="List the service jobs of an AWS Batch job queue.",
-    description="Without --status or a filter, the API returns only RUNNING jobs; "
-    "--status all lists every status. Filters the API cannot combine are applied by "
-    "jobctl to the job stream, so every flag is honoured.",
+    summary="List the jobs of AWS Batch job queues.",
+    description="Every kind of queue: jobctl asks each queue's type (DescribeJobQueues) "
+    "and lists SAGEMAKER_TRAINING queues with ListServiceJobs, ECS, Fargate and EKS "
+    "queues with ListJobs. Without --status or a filter, the API returns only RUNNING "
+    "jobs; --status all lists every status. Filters the API cannot combine are applied "
+    "by jobctl to the job stream, so every flag is honoured.",
     flags=(
         Flag(
             "--job-queue",
@@ -277,5 +317,6 @@ SPEC = ServiceSpec(
     push_down=push_down,
     plan=plan,
     parents=("job_queue",),
-    discover=discovery.batch_queues,
+    discover=discovery.batch_queues(lambda kind: kind == discovery.SAGEMAKER_TRAINING),
+    always_discover=True,
 )

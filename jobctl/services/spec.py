@@ -11,15 +11,34 @@ Nothing here imports click, boto3 or rich: `jobctl --help` reads these modules.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from jobctl.job import Job, state_of
 
 Params = dict[str, Any]
 Values = Mapping[str, Any]  # a command's flag values, by destination name ("job_queue")
-ClientFor = Callable[[str], Any]  # a boto3 client for a client name, on the listing's target
+Parents = list[dict[str, str]]  # parent assignments, as flag values ({"job_queue": "q"})
+
+
+class Discovery(Protocol):
+    """What discovery may use on one target: the items of a paginated call (each page
+    checked and retried where it is read), and a memo shared by the APIs of a listing
+    (both Batch APIs read one DescribeJobQueues answer)."""
+
+    def items(
+        self,
+        client: str,
+        method: str,
+        params: Mapping[str, Any],
+        paging: Mapping[str, str] | None = None,
+    ) -> Iterator[Any]: ...
+
+    def once(self, key: str, compute: Callable[[], Any]) -> Any: ...
+
+
+Discover = Callable[[Discovery, Values], Parents]
 
 
 @dataclass(frozen=True)
@@ -116,15 +135,21 @@ class ServiceSpec:
     # What this API can filter on the server with the very same result.
     push_down: Callable[[Values, Narrowing], Pushed] | None = None
     # Flags naming a parent (an app, a branch, a queue). When any is missing, `discover`
-    # finds the parents (as flag values) and the plan runs once for each.
+    # finds the parents (as flag values) and the plan runs once for each; an empty
+    # assignment ({}) runs the plan with the flags as given.
     parents: tuple[str, ...] = ()
-    discover: Callable[[ClientFor, Values], list[dict[str, str]]] | None = None
+    discover: Discover | None = None
+    # Discover even when every parent is named: the parent's kind decides whether this
+    # API serves it (a Batch queue's type).
+    always_discover: bool = False
 
     def state_of(self, status: Any) -> str:
         return state_of(status, self.states, any_case=self.states_any_case)
 
     def needs_discovery(self, values: Values) -> bool:
-        return self.discover is not None and any(not values.get(p) for p in self.parents)
+        if self.discover is None:
+            return False
+        return self.always_discover or any(not values.get(p) for p in self.parents)
 
     def max_page_size(self) -> int | None:
         from jobctl import model

@@ -29,6 +29,13 @@ class Case:
     result_key: str
     max_page_size: int
     region: str = "us-east-1"
+    # The most --page-size the command takes, when another API of it takes more (Batch:
+    # ListJobs 1000; ListServiceJobs asks for at most its own 100).
+    command_max_page_size: int | None = None
+
+    @property
+    def page_size_limit(self) -> int:
+        return self.command_max_page_size or self.max_page_size
 
     def item(self, i: int) -> dict[str, Any]:
         return ITEMS[self.name](i)
@@ -163,6 +170,7 @@ CASES = {
             "nextToken",
             "jobSummaryList",
             100,
+            command_max_page_size=1000,
         ),
         Case(
             "snowball",

@@ -68,6 +68,7 @@ class FakeAWS:
     clients_made: list[str] = field(default_factory=list)
     requests: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    queue_types: bool = True  # answer `jobctl batch`'s DescribeJobQueues before the plan
 
     # -- planning ----------------------------------------------------------------------
 
@@ -131,14 +132,50 @@ class FakeAWS:
         with self.lock:
             self.clients_made.append(name)
             if name in self.simulated:
-                _simulate(client, self.simulated[name])
+                handler = self.simulated[name]
+                if name == "batch" and self.queue_types:
+                    handler = _with_queue_types(handler)
+                _simulate(client, handler)
                 return client
             stubber = Stubber(client)
-            for plan in self.planned.pop(name, []):
+            plans = self.planned.pop(name, [])
+            if name == "batch" and plans and self.queue_types:
+                # `jobctl batch` asks the queue's type first (DescribeJobQueues, once per
+                # client): these tests' queue is a SageMaker training queue.
+                stubber.add_response("describe_job_queues", _QUEUES, None)
+            for plan in plans:
                 plan(stubber)
             stubber.activate()
             self.stubbers.append(stubber)
         return client
+
+
+_QUEUES = {
+    "jobQueues": [
+        {
+            "jobQueueName": "q",
+            "jobQueueArn": "arn:aws:batch:us-east-1:123456789012:job-queue/q",
+            "state": "ENABLED",
+            "priority": 1,
+            "computeEnvironmentOrder": [],
+            "jobQueueType": "SAGEMAKER_TRAINING",
+        }
+    ]
+}
+
+
+def _with_queue_types(handler: Handler) -> Handler:
+    """A simulated Batch that also answers DescribeJobQueues: every queue named is a
+    SageMaker training queue (listed with ListServiceJobs)."""
+
+    def answer(operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        if operation != "DescribeJobQueues":
+            return handler(operation, params)
+        queue = _QUEUES["jobQueues"][0]
+        named = params.get("jobQueues") or ["q"]
+        return {"jobQueues": [{**queue, "jobQueueName": n.rsplit("/", 1)[-1]} for n in named]}
+
+    return answer
 
 
 def _simulate(client: Any, handler: Handler) -> None:

@@ -30,12 +30,12 @@ def test_page_size_over_the_api_maximum_is_refused_before_any_request(
     aws: FakeAWS, name: str
 ) -> None:
     case = CASES[name]
-    over = str(case.max_page_size + 1)
+    over = str(case.page_size_limit + 1)
     run = invoke(name, *case.args, "--page-size", over)
     assert run.status == 2
     assert run.out == ""
     assert run.err == (
-        f"jobctl: --page-size {over} is over {name}'s maximum of {case.max_page_size} "
+        f"jobctl: --page-size {over} is over {name}'s maximum of {case.page_size_limit} "
         "jobs per call\n"
     )
     assert aws.clients_made == [] and aws.requests == []

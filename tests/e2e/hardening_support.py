@@ -201,18 +201,20 @@ def after_first_page(sb: Any, change: Callable[[Any], None]) -> None:
     done = threading.Event()
 
     def on_request(record: Any) -> None:
-        if record.status == 200 and not done.is_set():
+        listed = record.operation in LIST_OPERATIONS  # not a discovery call
+        if record.status == 200 and listed and not done.is_set():
             done.set()
             change(sb.faults)
 
     sb.on_request = on_request
 
 
+LIST_OPERATIONS = ("ListJobs", "ListBackendJobs", "ListServiceJobs")
+
+
 def list_requests(sb: Any) -> list[Any]:
     """The requests of the list operations jobctl pages through (no discovery calls)."""
-    return [
-        r for r in sb.requests if r.operation in ("ListJobs", "ListBackendJobs", "ListServiceJobs")
-    ]
+    return [r for r in sb.requests if r.operation in LIST_OPERATIONS]
 
 
 def free_port() -> int:

@@ -16,7 +16,9 @@ PARENT_ARGS = {
     "batch": ["--job-queue", "crafted-q", "--status", "RUNNING"],
     "snowball": [],
 }
-MAX_PAGE = {"amplify": 50, "amplify-backend": 25, "iot": 250, "batch": 100, "snowball": 100}
+# The most --page-size each command takes: Batch's ListJobs takes 1000 (ListServiceJobs,
+# which the crafted queue needs, is then asked for its own maximum, 100).
+MAX_PAGE = {"amplify": 50, "amplify-backend": 25, "iot": 250, "batch": 1000, "snowball": 100}
 
 
 def one_error_line(run: Any, *needles: str) -> str:
@@ -38,7 +40,7 @@ def one_error_line(run: Any, *needles: str) -> str:
          ["amplify", "NotFoundException", "dnosuchapp"]),
         (["amplify", "--app-id", "d1crafted", "--branch", "nosuchbranch"],
          ["amplify", "NotFoundException", "nosuchbranch"]),
-        (["batch", "--job-queue", "no-such-queue"], ["batch", "ClientException", "no-such-queue"]),
+        (["batch", "--job-queue", "no-such-queue"], ["batch", "no-such-queue", "does not exist"]),
         (["iot", "--thing-group-name", "no-such-group"],
          ["iot", "ResourceNotFoundException", "no-such-group"]),
         (["amplify-backend", "--app-id", "d1crafted", "--env", "nosuchenv"],
@@ -116,6 +118,9 @@ def test_page_size_over_the_maximum_fails_before_any_request(crafted, service):
                     endpoint=crafted.endpoint_url)  # fmt: skip
     assert at_max.status == 0, at_max.describe()
     assert crafted.requests
+    if service == "batch":
+        [listed] = [r for r in crafted.requests if r.operation == "ListServiceJobs"]
+        assert listed.params["maxResults"] == 100
 
 
 def test_throttled_beyond_retries_exits_5(crafted):

@@ -186,8 +186,8 @@ BAD_ARGUMENTS = {
     "page-size-huge": (["iot", "--page-size", "9" * 30], "maximum of 250"),
     "page-size-snowball-over": (["snowball", "--page-size", "101"], "maximum of 100"),
     "page-size-batch-over": (
-        ["batch", "--job-queue", "q", "--page-size", "101"],
-        "maximum of 100",
+        ["batch", "--job-queue", "q", "--page-size", "1001"],
+        "maximum of 1000",
     ),
     "page-size-amplify-over": (
         ["amplify", "--app-id", "d1", "--branch", "main", "--page-size", "51"],

@@ -6,27 +6,34 @@ future botocore must fail here instead of silently dropping data or a flag.
 
 from __future__ import annotations
 
+import importlib
 import re
-from pathlib import Path
+from types import ModuleType
 
 import botocore.session
 import pytest
 from botocore import xform_name
 
-from jobctl.services import all_specs, amplify, amplify_backend, batch, iot, snowball
+from jobctl.registry import APIS
+from jobctl.services import all_specs, amplify_backend, batch, batch_jobs
 from jobctl.services.spec import ServiceSpec
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
-MODULES = {
-    "amplify": amplify,
-    "amplify-backend": amplify_backend,
-    "iot": iot,
-    "batch": batch,
-    "snowball": snowball,
-}
+MODULES: dict[str, ModuleType] = {}
+for _module in APIS:
+    _found = importlib.import_module(f"jobctl.services.{_module}")
+    MODULES[_found.SPEC.name] = _found
 SPECS = {spec.name: spec for spec in all_specs()}
 # The page-size maxima of the API references.
-MAX_PAGE_SIZE = {"amplify": 50, "amplify-backend": 25, "iot": 250, "batch": 100, "snowball": 100}
+MAX_PAGE_SIZE = {
+    "amplify": 50,
+    "amplify-backend": 25,
+    "iot": 250,
+    "batch": 100,
+    "batch-jobs": 1000,
+    "snowball": 100,
+}
+# The APIs whose `filters` input is served by one flag per filter name.
+FILTERED = {"batch", "batch-jobs"}
 
 
 def _session() -> botocore.session.Session:
@@ -45,30 +52,23 @@ def _paging(spec: ServiceSpec) -> dict[str, str]:
     return _session().get_paginator_model(spec.client).get_paginator(spec.operation)
 
 
-def batch_filter_names() -> set[str]:
-    """The filter names botocore's model documents for ListServiceJobs (its <dt> terms):
-    the model, newer than the seed pages, is the source of truth."""
-    operation = _session().get_service_model("batch").operation_model("ListServiceJobs")
-    documentation = operation.input_shape.members["filters"].documentation
+def filter_names(spec: ServiceSpec) -> set[str]:
+    """The filter names botocore's model documents for a Batch list operation (its <dt>
+    terms): the model is the source of truth."""
+    documentation = _operation(spec).input_shape.members["filters"].documentation
     return set(re.findall(r"<dt>([A-Z][A-Z_]{3,})</dt>", documentation))
 
 
-def seed_filter_names() -> set[str]:
-    """The filter names the Batch seed page documents (its indented upper-case lines)."""
-    text = (SEEDS / "batch-list_service_jobs.txt").read_text()
-    return set(re.findall(r"(?m)^\s+([A-Z][A-Z_]{3,})\s*$", text))
+def test_six_apis_serve_the_five_services_in_order() -> None:
+    assert list(SPECS) == ["amplify", "amplify-backend", "iot", "batch", "batch-jobs", "snowball"]
+    services = list(dict.fromkeys(spec.service for spec in SPECS.values()))
+    assert services == ["amplify", "amplify-backend", "iot", "batch", "snowball"]
 
 
-def test_five_services_in_contract_order() -> None:
-    assert list(SPECS) == ["amplify", "amplify-backend", "iot", "batch", "snowball"]
-
-
-def test_model_documents_every_batch_filter_of_the_seed_page() -> None:
-    four = {"JOB_NAME", "BEFORE_CREATED_AT", "AFTER_CREATED_AT", "SHARE_IDENTIFIER"}
-    assert four <= batch_filter_names()
-    if not SEEDS.is_dir():
-        pytest.skip("shared/seeds is not beside this checkout")
-    assert seed_filter_names() == four
+def test_the_model_documents_the_filters_of_each_batch_api() -> None:
+    common = {"JOB_NAME", "BEFORE_CREATED_AT", "AFTER_CREATED_AT", "SHARE_IDENTIFIER"}
+    assert common | {"QUOTA_SHARE_NAME"} <= filter_names(SPECS["batch"])
+    assert common | {"JOB_DEFINITION"} <= filter_names(SPECS["batch-jobs"])
 
 
 @pytest.mark.parametrize("name", sorted(SPECS))
@@ -88,15 +88,18 @@ def test_datetime_timestamps_are_exactly_the_model_timestamps(name: str) -> None
     spec = SPECS[name]
     item = _item_shape(spec)
     modelled = {key for key, shape in item.members.items() if shape.type_name == "timestamp"}
-    declared = {key for key, kind in MODULES[name].TIMESTAMPS.items() if kind == "datetime"}
+    stamps = getattr(MODULES[name], "TIMESTAMPS", batch.TIMESTAMPS)
+    declared = {key for key, kind in stamps.items() if kind == "datetime"}
     assert declared == modelled
 
 
-def test_batch_epoch_ms_timestamps_are_the_model_longs() -> None:
-    item = _item_shape(SPECS["batch"])
+@pytest.mark.parametrize("name", sorted(FILTERED))
+def test_batch_epoch_ms_timestamps_are_the_model_longs(name: str) -> None:
+    item = _item_shape(SPECS[name])
     longs = {key for key, shape in item.members.items() if shape.type_name == "long"}
     assert set(batch.TIMESTAMPS) == longs
     assert set(batch.TIMESTAMPS.values()) == {"epoch_ms"}
+    assert batch_jobs.SPEC.to_job is batch.to_job  # one normalizer for both
 
 
 def test_amplify_backend_text_timestamps_are_the_model_time_strings() -> None:
@@ -110,7 +113,7 @@ def test_amplify_backend_text_timestamps_are_the_model_time_strings() -> None:
 @pytest.mark.parametrize("name", sorted(SPECS))
 def test_timestamp_keys_exist_in_the_item_shape(name: str) -> None:
     item = _item_shape(SPECS[name])
-    assert set(MODULES[name].TIMESTAMPS) <= set(item.members)
+    assert set(getattr(MODULES[name], "TIMESTAMPS", batch.TIMESTAMPS)) <= set(item.members)
 
 
 @pytest.mark.parametrize("name", sorted(SPECS))
@@ -120,10 +123,10 @@ def test_every_filter_input_has_a_flag(name: str) -> None:
     inputs = set(_operation(spec).input_shape.members)
     filterable = inputs - {paging["input_token"], paging["limit_key"]}
     params = {flag.param for flag in spec.flags}
-    if name == "batch":
+    if name in FILTERED:
         # `filters` is served by one flag per filter name.
         filterable.discard("filters")
-        assert batch_filter_names() <= params
+        assert filter_names(spec) <= params
     assert filterable <= params
 
 
@@ -132,7 +135,7 @@ def test_every_flag_fills_an_input_member(name: str) -> None:
     spec = SPECS[name]
     inputs = set(_operation(spec).input_shape.members)
     strangers = {flag.param for flag in spec.flags} - inputs
-    expected = batch_filter_names() if name == "batch" else set()
+    expected = filter_names(spec) if name in FILTERED else set()
     assert strangers == expected
 
 
@@ -158,5 +161,6 @@ def test_result_keys_are_the_documented_ones() -> None:
         "amplify-backend": "Jobs",
         "iot": "jobs",
         "batch": "jobSummaryList",
+        "batch-jobs": "jobSummaryList",
         "snowball": "JobListEntries",
     }
