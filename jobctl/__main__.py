@@ -6,16 +6,16 @@ module only prepares the process for it: signals first, then stderr, then comple
 
 from __future__ import annotations
 
-import os
 import signal
-import sys
-from typing import Any
 
+# The first thing jobctl does: a signal from here on is recorded, never a traceback
+# (jobctl.signals raises it where unwinding is safe).
+_early: list[int] = []
+signal.signal(signal.SIGINT, lambda signum, frame: _early.append(signum))
+signal.signal(signal.SIGTERM, lambda signum, frame: _early.append(signum))
 
-def _on_signal(signum: int, frame: Any) -> None:
-    from jobctl.errors import ExitStatus, Interrupted
-
-    raise Interrupted(ExitStatus.SIGTERM if signum == signal.SIGTERM else ExitStatus.SIGINT)
+import os  # noqa: E402
+import sys  # noqa: E402
 
 
 def _fish_keeps_commas() -> None:
@@ -32,22 +32,20 @@ def _fish_keeps_commas() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    # SIGINT and SIGTERM both unwind the listing, so fetched jobs are flushed and the
-    # resume hint printed; exit 130 / 143 as a shell would report them.
-    signal.signal(signal.SIGINT, _on_signal)
-    signal.signal(signal.SIGTERM, _on_signal)
+    from jobctl import signals
+    from jobctl.errors import ExitStatus
+
+    signals.install()
+    for signum in _early:
+        signals.record(ExitStatus.SIGTERM if signum == signal.SIGTERM else ExitStatus.SIGINT)
     if sys.stderr is None:
         # Started with stderr closed (`2>&-`): messages are lost, but must never fall back
         # to stdout (print(file=None) writes there) nor fail and change the exit status.
         sys.stderr = open(os.devnull, "w")  # noqa: SIM115 -- lives as long as the process
-    from jobctl.errors import Interrupted
+    if os.environ.get("_JOBCTL_COMPLETE", "").startswith("fish"):
+        _fish_keeps_commas()
+    from jobctl.cli import cli
 
-    try:
-        if os.environ.get("_JOBCTL_COMPLETE", "").startswith("fish"):
-            _fish_keeps_commas()
-        from jobctl.cli import cli
-    except Interrupted as interrupt:  # a signal while loading the command
-        sys.exit(int(interrupt.status))
     cli.main(args=argv, prog_name="jobctl")
 
 

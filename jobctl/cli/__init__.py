@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 
 import click
 
-from jobctl import __version__, registry
+from jobctl import __version__, registry, signals
 from jobctl.cli.context import Run
 from jobctl.errors import ExitStatus, Interrupted, JobctlError, classify, one_line
 from jobctl.output.streams import Streams, silence_stdout
@@ -78,7 +78,9 @@ class RootGroup(click.Group):
                 args, prog_name, complete_var, standalone_mode=False, obj=run, **extra
             ),
         )
-        sys.exit(int(status))
+        # A signal that arrived during the last words still ends the run as interrupted.
+        late = signals.pending()
+        sys.exit(int(late if late is not None else status))
 
 
 def _funnel(run: Run, body: Any) -> int:

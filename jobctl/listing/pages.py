@@ -2,9 +2,17 @@
 
 A listing is a set of streams; each stream is one `paginate()` call of one service against
 one target (profile, region, parent). Streams run in a bounded pool of worker threads that
-only fetch; the main thread normalizes and hands pages to the renderer, and it alone moves
-each stream's position (the service token of the page to fetch next and how many of its
-items were written), so the resume token always describes exactly what was written.
+only fetch; the main thread waits for their pages (interruptibly), normalizes them and
+hands them to the renderer. A page carries the position its stream moves to once the page
+is written (the service token of the page to fetch next and how many of its items were
+written); the writer commits it after writing and flushing, so a resume token never points
+past a page that was not written, whenever a signal or a failure stops the listing.
+
+Duplicates can only come from the per-status queries of one parent: a job that changes
+status mid-listing may be seen by two of them. Only those streams are deduplicated, and
+only jobs seen in a state that can still change are remembered (a finished job cannot move
+to another status), so the memory this takes is bounded by the jobs in flight, not by the
+size of the listing.
 """
 
 from __future__ import annotations
@@ -15,10 +23,11 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from jobctl import signals
 from jobctl.aws.clients import Clients, Target
 from jobctl.aws.paging import pages
 from jobctl.errors import ExitStatus, JobctlError, classify
-from jobctl.job import Job, as_mapping
+from jobctl.job import TERMINAL_STATES, Job, as_mapping
 from jobctl.listing.tokens import Position, StreamKey
 from jobctl.services.spec import Query, ServiceSpec
 
@@ -45,9 +54,22 @@ class Stream:
     done: bool = False
     resumed: bool = False  # starts from a user's --starting-token
     extra: dict[str, Any] = field(default_factory=dict)  # fields added to each job
+    # Streams sharing a scope may list the same job (per-status queries of one parent).
+    dedupe_scope: str | None = None
 
     def position(self) -> Position:
         return Position(self.spec.name, self.key.text, self.token, self.skip)
+
+
+@dataclass
+class Page:
+    """The jobs of one page, and where their stream stands once they are written."""
+
+    stream: Stream
+    jobs: list[Job]
+    token: str | None
+    skip: int
+    done: bool
 
 
 @dataclass
@@ -67,7 +89,6 @@ class Listing:
         *,
         page_size: int | None = None,
         max_items: int | None = None,
-        dedupe: bool = False,
         concurrency: int = DEFAULT_CONCURRENCY,
         on_failure: Callable[[StreamFailed], None] | None = None,
         on_progress: Callable[[Listing], None] | None = None,
@@ -83,10 +104,13 @@ class Listing:
         # Client-side filters on normalized jobs (--state, --since...): applied here, once
         # per job, so --max-items counts written jobs and positions stay exact.
         self.job_filter = job_filter
-        self.written = 0
+        self.taken = 0  # jobs handed out in pages (--max-items counts these)
+        self.written = 0  # jobs of committed pages
+        self.pages_read = 0
         self.failures: list[StreamFailed] = []
         self.stopped_early = False  # --max-items ended the listing with jobs left
-        self._seen: set[tuple[str, str, str, Any]] | None = set() if dedupe else None
+        # scope → IDs of jobs seen in a state that can still change
+        self._in_flight: dict[str, set[Any]] = {}
 
     @property
     def finished(self) -> bool:
@@ -114,15 +138,12 @@ class Listing:
     def positions(self) -> list[Position]:
         return [stream.position() for stream in self.streams if not stream.done]
 
-    def pages(self) -> Iterator[list[Job]]:
-        pending = [stream for stream in self.streams if not stream.done]
-        if self.concurrency == 1 or len(pending) <= 1:
-            for stream in pending:
-                yield from self._sequential(stream)
-                if self.stopped_early:
-                    return
-        else:
-            yield from self._concurrent(pending)
+    def commit(self, page: Page) -> None:
+        """The page is written and flushed: its stream moves past it."""
+        stream = page.stream
+        stream.token, stream.skip, stream.done = page.token, page.skip, page.done
+        stream.resumed = False
+        self.written += len(page.jobs)
 
     # -- fetching -------------------------------------------------------------------
 
@@ -147,19 +168,13 @@ class Listing:
             page_size=self._page_size(stream),
         )
 
-    def _sequential(self, stream: Stream) -> Iterator[list[Job]]:
-        try:
-            for items, next_token in self._fetch(stream):
-                jobs = self._consume(stream, items, next_token)
-                if jobs:
-                    yield jobs
-                if self.stopped_early:
-                    return
-            stream.done = True
-        except Exception as exc:
-            self._failed(stream, exc)
-
-    def _concurrent(self, pending: list[Stream]) -> Iterator[list[Job]]:
+    def pages(self) -> Iterator[Page]:
+        """Each page with jobs, to be written then committed; pages whose every item was
+        filtered out are committed here. Worker threads fetch, even for one stream, so the
+        main thread only ever waits, where a signal may stop it at once."""
+        pending = [stream for stream in self.streams if not stream.done]
+        if not pending:
+            return
         work: queue.SimpleQueue[Stream] = queue.SimpleQueue()
         for stream in pending:
             work.put(stream)
@@ -198,11 +213,15 @@ class Listing:
         active = len(pending)
         try:
             while active:
-                kind, stream, payload, next_token = results.get()
+                with signals.interruptible():
+                    kind, stream, payload, next_token = results.get()
                 if kind == "page":
-                    jobs = self._consume(stream, payload, next_token)
-                    if jobs:
-                        yield jobs
+                    self.pages_read += 1
+                    page = self._page(stream, payload, next_token)
+                    if page.jobs:
+                        yield page
+                    else:
+                        self.commit(page)
                     if self.stopped_early:
                         return
                 elif kind == "done":
@@ -217,8 +236,9 @@ class Listing:
             stop.set()
 
     def _failed(self, stream: Stream, exc: BaseException) -> None:
-        error = classify(exc, service=stream.spec.name, used_token=stream.resumed)
-        prefix = f"{stream.spec.name}: "
+        service = stream.spec.service
+        error = classify(exc, service=service, used_token=stream.resumed)
+        prefix = f"{service}: "
         if stream.label and error.message.startswith(prefix):
             # Name the failed target, so the user knows which part of a fan-out is missing.
             error.message = f"{stream.label}: {error.message[len(prefix) :]}"
@@ -230,24 +250,26 @@ class Listing:
     # -- consuming (main thread only) ---------------------------------------------
 
     def _remaining(self) -> int | None:
-        return None if self.max_items is None else self.max_items - self.written
+        return None if self.max_items is None else self.max_items - self.taken
 
-    def _consume(self, stream: Stream, items: list[Any], next_token: str | None) -> list[Job]:
-        """Normalize one page and move the stream's position past what was taken."""
+    def _page(self, stream: Stream, items: list[Any], next_token: str | None) -> Page:
+        """Normalize one page; the position its stream reaches once it is written."""
         jobs, consumed = self._take(stream, items)
-        stream.resumed = False
         if consumed < len(items):
             # --max-items ended inside this page: resume at its next unread item.
-            stream.skip = consumed
+            page = Page(stream, jobs, stream.token, consumed, False)
             self.stopped_early = True
         else:
             # A skip longer than this page (resumed with a smaller page size) carries on
             # into the next one.
-            stream.token, stream.skip = next_token, max(0, stream.skip - len(items))
-            stream.done = next_token is None
-        if self._remaining() == 0 and not self.finished:
+            skip = max(0, stream.skip - len(items))
+            page = Page(stream, jobs, next_token, skip, next_token is None)
+        if self._remaining() == 0 and not (page.done and self._others_done(stream)):
             self.stopped_early = True
-        return jobs
+        return page
+
+    def _others_done(self, stream: Stream) -> bool:
+        return all(other.done for other in self.streams if other is not stream)
 
     def _take(self, stream: Stream, items: list[Any]) -> tuple[list[Job], int]:
         """Normalize a page's items after the first `stream.skip`; stop at --max-items.
@@ -255,8 +277,13 @@ class Listing:
         Returns the jobs and how many of the page's items are now consumed.
         """
         jobs: list[Job] = []
-        to_job, keep, seen, extra = stream.spec.to_job, stream.keep, self._seen, stream.extra
+        to_job, keep, extra = stream.spec.to_job, stream.keep, stream.extra
         job_filter = self.job_filter
+        in_flight = (
+            self._in_flight.setdefault(stream.dedupe_scope, set())
+            if stream.dedupe_scope is not None
+            else None
+        )
         remaining = self._remaining()
         region = stream.region
         consumed = len(items)
@@ -270,15 +297,14 @@ class Listing:
             job = to_job(item, region)
             if job_filter is not None and not job_filter(job):
                 continue
-            if seen is not None:
-                # Per target and parent: IDs are unique only there (Amplify numbers jobs
-                # per branch), while per-status queries of one parent share the scope.
-                identity = (stream.key.target, stream.key.parent, job["service"], job["id"])
-                if identity in seen:
+            if in_flight is not None:
+                identity = job["id"]
+                if identity in in_flight:
                     continue
-                seen.add(identity)
+                if job["state"] not in TERMINAL_STATES:
+                    in_flight.add(identity)
             if extra:
                 job.update(extra)
             jobs.append(job)
-        self.written += len(jobs)
+        self.taken += len(jobs)
         return jobs, consumed

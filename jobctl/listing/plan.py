@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any
 
+from jobctl import signals
 from jobctl.aws.clients import Clients, Target
 from jobctl.aws.paging import pages
 from jobctl.errors import JobctlError, UsageError, classify
@@ -71,13 +72,6 @@ def resolve_times(spec: ServiceSpec, values: Mapping[str, Any], started: float) 
 def run_parallel(tasks: list[Callable[[], Any]], concurrency: int) -> list[Any]:
     """Each task's result or exception, in order; daemon threads, so Ctrl-C is prompt."""
     results: list[Any] = [None] * len(tasks)
-    if len(tasks) <= 1 or concurrency == 1:
-        for index, task in enumerate(tasks):
-            try:
-                results[index] = task()
-            except Exception as exc:
-                results[index] = exc
-        return results
     work: queue.SimpleQueue[int] = queue.SimpleQueue()
     for index in range(len(tasks)):
         work.put(index)
@@ -95,10 +89,13 @@ def run_parallel(tasks: list[Callable[[], Any]], concurrency: int) -> list[Any]:
                 results[index] = exc
             finished.put(index)
 
+    # Even one task runs in a thread: the main thread only waits, where a signal may stop
+    # it at once (discovery can take many requests).
     for _ in range(min(concurrency, len(tasks))):
         threading.Thread(target=worker, daemon=True, name="jobctl-discover").start()
     for _ in tasks:
-        finished.get()
+        with signals.interruptible():
+            finished.get()
     return results
 
 
@@ -211,6 +208,9 @@ def build_streams(
             # A discovered parent is named on each job (as kubectl -A adds NAMESPACE): the
             # items of Batch, for one, do not say which queue they came from.
             stream_extra = {**extra, "parent": "/".join(parent.values())} if parent else extra
+            # Several queries of one parent (one per status) may each see a job that
+            # changes status mid-listing: they share a dedupe scope.
+            scope = f"{spec.name}|{target_key}|{parent_label}" if len(plan.queries) > 1 else None
             for query in plan.queries:
                 key = StreamKey(target_key, parent_label, query.key)
                 detail = " ".join(
@@ -228,6 +228,7 @@ def build_streams(
                         label,
                         plan.keep,
                         extra=dict(stream_extra),
+                        dedupe_scope=scope,
                     )
                 )
     if len(streams) == 1 and streams[0].label == where_of(streams[0]):

@@ -13,6 +13,7 @@ import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 
+from jobctl import signals
 from jobctl.aws.clients import Clients, Target, check_endpoint_url, max_attempts, read_timeout
 from jobctl.checks import ci, filters
 from jobctl.errors import ExitStatus, Interrupted, JobctlError, UsageError
@@ -130,7 +131,6 @@ def list_jobs(
             clients,
             page_size=settings.page_size,
             max_items=settings.max_items,
-            dedupe=len(all_streams) > 1,
             concurrency=settings.concurrency,
             on_failure=lambda failed: streams.report(failed.error, settings.debug, failed.cause),
             on_progress=_progress(streams) if len(all_streams) > 1 else None,
@@ -191,7 +191,11 @@ def write_listing(
     try:
         renderer.begin()
         for page in listing.pages():
-            renderer.write(page)
+            # A signal that arrives now waits until the page is written and its position
+            # committed: the resume token then names exactly what is left.
+            renderer.write(page.jobs)
+            listing.commit(page)
+            signals.check()
     except Interrupted as interrupt:
         interrupted = interrupt.status
     except KeyboardInterrupt:

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from jobctl import signals
 from jobctl.aws.clients import Clients
 from jobctl.checks.ci import MAX_REPORTED, Checker, describe
 from jobctl.checks.report import make_reporter
@@ -60,7 +61,6 @@ def list_once(
         clients,
         page_size=settings.page_size,
         max_items=max_items,
-        dedupe=len(fresh) > 1,
         concurrency=settings.concurrency,
         job_filter=job_filter,
     )
@@ -69,7 +69,8 @@ def list_once(
     pages = listing.pages()
     try:
         for page in pages:
-            jobs.extend(page)
+            jobs.extend(page.jobs)
+            listing.commit(page)
             if enough is not None and enough(jobs):
                 stopped = True
                 break
@@ -145,7 +146,10 @@ def watch(
             if deadline is not None and now >= deadline:
                 outcome = "timeout"
                 break
-            time.sleep(interval if deadline is None else max(0.0, min(interval, deadline - now)))
+            with signals.interruptible():
+                time.sleep(
+                    interval if deadline is None else max(0.0, min(interval, deadline - now))
+                )
             result = list_once(streams, clients, settings, _follow(tracker), None, _enough(tracker))
             reporter.changes(tracker.update(result.jobs, now_iso()), tracker)
             errors = failures_of(result)
