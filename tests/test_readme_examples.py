@@ -87,7 +87,7 @@ def test_readme_example_prints_what_readme_shows(example: Example) -> None:
     assert len(stderr) == len(example.stderr), run.stderr
     for line, shown in zip(stderr, example.stderr, strict=True):
         if shown.startswith(RESUME):
-            assert line.startswith(RESUME + "jc1.")
+            assert line.startswith(RESUME + "jc2.")
         else:
             assert line == shown
 

@@ -331,7 +331,7 @@ def test_a_service_failure_while_watching_is_retried(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--watch", "--starting-token", "jc1.x"], "--watch cannot resume"),
+        (["--watch", "--starting-token", "jc2.x"], "--watch cannot resume"),
         (["--interval", "5s"], "--interval applies only with --watch"),
         (["--timeout", "5s"], "--timeout applies only with --watch"),
         (["--watch", "--interval", "soon"], "is not a duration"),

@@ -111,6 +111,9 @@ class Listing:
         self.stopped_early = False  # --max-items ended the listing with jobs left
         # scope → IDs of jobs seen in a state that can still change
         self._in_flight: dict[str, set[Any]] = {}
+        # A stream's worker asks for its next page once this page is committed: a reader
+        # that goes away (`| head`) costs no further request.
+        self._committed: dict[int, threading.Event] = {}
 
     @property
     def finished(self) -> bool:
@@ -144,6 +147,9 @@ class Listing:
         stream.token, stream.skip, stream.done = page.token, page.skip, page.done
         stream.resumed = False
         self.written += len(page.jobs)
+        committed = self._committed.get(id(stream))
+        if committed is not None:
+            committed.set()
 
     # -- fetching -------------------------------------------------------------------
 
@@ -192,6 +198,14 @@ class Listing:
                     continue
             return False
 
+        def committed(stream: Stream) -> bool:
+            event = self._committed[id(stream)]
+            while not event.wait(0.1):
+                if stop.is_set():
+                    return False
+            event.clear()
+            return not stop.is_set()
+
         def worker() -> None:
             while not stop.is_set():
                 try:
@@ -202,9 +216,14 @@ class Listing:
                     for items, next_token in self._fetch(stream):
                         if not hand_over(("page", stream, items, next_token)):
                             return
+                        if next_token and not committed(stream):
+                            return
                     hand_over(("done", stream, None, None))
                 except Exception as exc:
                     hand_over(("error", stream, exc, None))
+
+        for stream in pending:
+            self._committed[id(stream)] = threading.Event()
 
         # Daemon threads: one Ctrl-C must end the process at once, not wait for a
         # request in flight.
@@ -218,6 +237,8 @@ class Listing:
                 if kind == "page":
                     self.pages_read += 1
                     page = self._page(stream, payload, next_token)
+                    if self.stopped_early:
+                        stop.set()  # before the page is committed: no worker asks for more
                     if page.jobs:
                         yield page
                     else:

@@ -109,7 +109,8 @@ def list_jobs(
     )
     resume: Resume | None = None
     if settings.starting_token is not None:
-        resume = decode(settings.starting_token, query=query, services=names)
+        limits = {part.spec.name: part.spec.max_page_size() or 1000 for part in parts}
+        resume = decode(settings.starting_token, query=query, services=names, skip_limits=limits)
     started = resume.started if resume else time.time()
     parts, job_filter = filters.prepare(parts, settings, started, streams.say)
 

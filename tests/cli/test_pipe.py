@@ -131,7 +131,7 @@ def test_moto_token_loop_ends_with_exit_3_and_a_clear_message(moto_iot: str) -> 
         "jobctl: iot: the service returned a pagination token it had already returned; "
         "stopped to avoid an endless loop"
     )
-    assert lines[-1].startswith("jobctl: resume with --starting-token jc1.")
+    assert lines[-1].startswith("jobctl: resume with --starting-token jc2.")
     assert len(lines) == 2
     assert "Traceback" not in run.stderr
 

@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 
 JOBCTL = Path(sys.executable).parent / "jobctl"
-HINT = re.compile(r"^jobctl: resume with --starting-token (jc1\.[A-Za-z0-9_-]+)$")
+HINT = re.compile(r"^jobctl: resume with --starting-token (jc2\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$")
 # What may never reach a terminal from job data: C0 controls but LF, DEL, C1 controls,
 # and the Unicode characters that reorder or hide text.
 UNSAFE = re.compile(

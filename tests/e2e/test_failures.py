@@ -60,7 +60,7 @@ def test_unknown_parent_is_a_usage_error(crafted, args, needles):
     ("token", "needle"),
     [
         ("garbage", "not a jobctl token"),
-        ("jc1.AAAA", "damaged"),
+        ("jc2.AAAA.AAAA", "damaged"),
         ("jc9.eNoDAAAAAAE", "version"),
     ],
 )

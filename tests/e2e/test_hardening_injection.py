@@ -165,7 +165,7 @@ def test_server_error_message_is_escaped_on_one_stderr_line() -> None:
     data and kept on one line."""
     message = (
         "Queue \x1b]0;pwned\x07\x1b[2J\x9b31m\u202eeulav [bold]x[/] :smile:\r\n"
-        "jobctl: resume with --starting-token jc1.forged"
+        "jobctl: resume with --starting-token jc2.forged"
     )
 
     def answer(method: str, path: str) -> Any:

@@ -37,13 +37,23 @@ def _printed_token(sb: Any, *args: str) -> str:
 
 
 def _unpack(token: str) -> dict[str, Any]:
-    packed = token.split(".", 1)[1]
+    packed = token.split(".")[1]
     return json.loads(zlib.decompress(base64.urlsafe_b64decode(packed + "=" * (-len(packed) % 4))))
 
 
-def _pack(body: dict[str, Any], head: str = "jc1") -> str:
+def _pack(body: dict[str, Any]) -> str:
+    """A token of this body, sealed as jobctl seals its own (what a forger could do who
+    reads jobctl's source: the seal catches edits and cuts, the checks catch the rest)."""
+    from jobctl.listing.tokens import pack
+
+    return pack(body)
+
+
+def _unsealed(body: dict[str, Any]) -> str:
+    """A token of this body with the seal of another: an edited token."""
     raw = json.dumps(body, separators=(",", ":")).encode()
-    return f"{head}." + base64.urlsafe_b64encode(zlib.compress(raw)).rstrip(b"=").decode()
+    payload = base64.urlsafe_b64encode(zlib.compress(raw)).rstrip(b"=").decode()
+    return f"jc2.{payload}.AAAAAAAAAAAA"
 
 
 @pytest.fixture(scope="module")
@@ -68,8 +78,8 @@ def _bad_tokens(iot: str, snowball: str) -> dict[str, tuple[str, str]]:
         "binary-ish": ("\x1b[2J\u202e", "not a jobctl token"),
         "empty": ("", "not a jobctl token"),
         "blank": ("   ", "not a jobctl token"),
-        "prefix-only": ("jc1.", "damaged or truncated"),
-        "bad-base64": ("jc1.!!!!****", "damaged or truncated"),
+        "prefix-only": ("jc2.", "damaged or truncated"),
+        "bad-base64": ("jc2.!!!!****.AAAAAAAAAAAA", "damaged or truncated"),
         "truncated-half": (iot[: len(iot) // 2], "damaged or truncated"),
         "truncated-by-1": (iot[:-1], "damaged or truncated"),
         "truncated-by-2": (iot[:-2], "damaged or truncated"),
@@ -79,17 +89,21 @@ def _bad_tokens(iot: str, snowball: str) -> dict[str, tuple[str, str]]:
             "damaged or truncated",
         ),
         "not-json-inside": (
-            "jc1." + base64.urlsafe_b64encode(zlib.compress(b"[1,2")).decode(),
+            _pack([1, 2]),
             "damaged or truncated",
         ),
         "foreign-service": (snowball, "this token is for snowball, not for iot"),
-        "wrong-version-jc2": ("jc2." + iot.split(".", 1)[1], "version 'jc2' is not supported"),
+        "wrong-version-jc1": ("jc1." + iot.split(".", 1)[1], "version 'jc1' is not supported"),
         "wrong-version-jc0": ("jc0." + iot.split(".", 1)[1], "version 'jc0' is not supported"),
-        "wrong-version-inside": (_pack({**body, "v": 2}), "version is not supported"),
+        "wrong-version-inside": (_pack({**body, "v": 1}), "version is not supported"),
         "negative-skip": (
             _pack({**body, "p": [{**body["p"][0], "n": -1}]}),
             "damaged",
         ),
+        "skip-past-every-page": (_pack({**body, "p": [{**body["p"][0], "n": 1000000}]}), "damaged"),
+        "empty-service-token": (_pack({**body, "p": [{**body["p"][0], "t": ""}]}), "damaged"),
+        "edited-skip": (_unsealed({**body, "p": [{**body["p"][0], "n": 1000000}]}), "damaged"),
+        "edited-token": (_unsealed({**body, "p": [{**body["p"][0], "t": ""}]}), "damaged"),
         "plain-aws-token": (service_token, "not a jobctl token"),
         "botocore-token": (botocore_style, "not a jobctl token"),
     }
@@ -109,10 +123,14 @@ BAD_TOKEN_NAMES = [
     "corrupted-middle",
     "not-json-inside",
     "foreign-service",
-    "wrong-version-jc2",
+    "wrong-version-jc1",
     "wrong-version-jc0",
     "wrong-version-inside",
     "negative-skip",
+    "skip-past-every-page",
+    "empty-service-token",
+    "edited-skip",
+    "edited-token",
     "plain-aws-token",
     "botocore-token",
 ]

@@ -102,3 +102,24 @@ def test_a_token_resumes_with_another_page_size(demo):
     whole = jobctl(*args, endpoint=demo.endpoint_url)
     assert rest.status == 0 and rest.token is None, rest.describe()
     assert first.rows() + rest.rows() == whole.rows()
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_max_items_asks_for_no_page_after_the_last_one_written(demo: Any, service: str) -> None:
+    """Stopping at --max-items inside the first page: the worker that fetched it must not
+    ask for the next page (the reader has all it wanted), in any of 20 runs."""
+    import time
+
+    list_ops = ("ListJobs", "ListBackendJobs", "ListServiceJobs")
+    for _ in range(20):
+        demo.clear_requests()
+        run = jobctl(
+            service,
+            *single_stream_args(demo, service),
+            *("--region", "us-east-1", "-o", "jsonl", "--max-items", "2"),
+            endpoint=demo.endpoint_url,
+        )
+        assert run.status == 0 and len(run.rows()) == 2, run.describe()
+        time.sleep(0.02)  # a stray request in flight would land by now
+        listed = [r for r in demo.requests if r.operation in list_ops]
+        assert len(listed) == 1, [r.params for r in listed]
