@@ -7,9 +7,10 @@ import importlib
 from jobctl.output.base import Renderer, RenderOptions
 from jobctl.output.formats import FORMATS
 
-# format → "module:class"; modules load on use so rich is imported only for a tty table.
+# format → "module:class"; a module loads when its format is used.
 _REGISTRY: dict[str, str] = {
     "table": "jobctl.output.table:TableRenderer",
+    "wide": "jobctl.output.table:WideTableRenderer",
     "json": "jobctl.output.jsonout:JsonRenderer",
     "jsonl": "jobctl.output.jsonout:JsonLinesRenderer",
     "csv": "jobctl.output.delimited:CsvRenderer",
