@@ -38,8 +38,10 @@ def validate(settings: Settings) -> None:
     for name, value in (("--interval", settings.interval), ("--timeout", settings.timeout)):
         if value is not None and not settings.watch:
             raise UsageError(f"{name} applies only with --watch")
-    if settings.table_format and settings.output != "table":
-        raise UsageError(f"--table-format applies only to -o table, not -o {settings.output}")
+    if settings.table_format and settings.output not in ("table", "wide"):
+        raise UsageError(
+            f"--table-format applies only to -o table and -o wide, not -o {settings.output}"
+        )
     if settings.summary and settings.columns:
         raise UsageError("--columns does not apply to --summary (its columns are fixed)")
     if settings.summary and settings.sort:
@@ -220,6 +222,8 @@ def prepare(
 
 
 def _sort_key(value: Any, time_field: bool) -> tuple[int, Any, str]:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return (0, value, "")  # age and duration, in seconds
     text = value if isinstance(value, str) else str(value)
     if time_field and text.endswith("Z"):
         # "…:05Z" must sort after "…:04.500Z": compare with milliseconds made explicit.
@@ -230,16 +234,22 @@ def _sort_key(value: Any, time_field: bool) -> tuple[int, Any, str]:
     return (1, 0, text.casefold())
 
 
-def sort_jobs(jobs: list[Job], spec: str) -> list[Job]:
-    """Stable sort on one field; `-field` descending; empty values last either way."""
+def sort_jobs(jobs: list[Job], spec: str, now: float | None = None) -> list[Job]:
+    """Stable sort on one field; `-field` descending; empty values last either way.
+    `age` and `duration` sort by their seconds at `now` (default: the current time)."""
+    import time
+
     from jobctl.output.text import lookup
 
     descending = spec.startswith("-")
     column = spec.lstrip("-")
     time_field = column in TIME_FIELDS
-    present = [job for job in jobs if lookup(job, column) not in (None, "")]
-    empty = [job for job in jobs if lookup(job, column) in (None, "")]
-    present.sort(key=lambda job: _sort_key(lookup(job, column), time_field), reverse=descending)
+    now = time.time() if now is None else now
+    present = [job for job in jobs if lookup(job, column, now) not in (None, "")]
+    empty = [job for job in jobs if lookup(job, column, now) in (None, "")]
+    present.sort(
+        key=lambda job: _sort_key(lookup(job, column, now), time_field), reverse=descending
+    )
     return present + empty
 
 
@@ -403,7 +413,7 @@ class Pipeline:
     def end(self) -> None:
         # Called even after a failure or Ctrl-C: what was held is written, sorted.
         if self.sort and self.held:
-            self.inner.write(sort_jobs(self.held, self.sort))
+            self.inner.write(sort_jobs(self.held, self.sort, self.inner.options.now))
             self.held = []
         self.inner.end()
 

@@ -18,9 +18,10 @@ from jobctl.aws import Clients, Target, check_endpoint_url, max_attempts, read_t
 from jobctl.errors import ExitStatus, Interrupted, JobctlError, UsageError, classify
 from jobctl.fanout import Part, TargetFailure, apply_resume, build_streams
 from jobctl.job import EXTRA_FIELDS
-from jobctl.listing import Listing, StreamFailed
+from jobctl.listing import Listing, Stream, StreamFailed
 from jobctl.options import Settings
 from jobctl.output import Renderer, RenderOptions, renderer_for
+from jobctl.output.progress import Progress, progress_line
 from jobctl.output.text import terminal_safe
 from jobctl.spec import ServiceSpec
 from jobctl.streams import Streams
@@ -168,7 +169,9 @@ def list_jobs(
     started = resume.started if resume else time.time()
     parts, job_filter = checks.prepare(parts, settings, started, lambda m: say(streams, m))
 
-    with endpoint(settings) as base:
+    waiting = progress_line(streams, enabled=_shows_progress(settings))
+    with endpoint(settings) as base, waiting as progress:
+        streams = progress.streams  # stdout and stderr writes erase the progress line
         all_streams, target_failures = build_streams(parts, settings, base, clients, started)
         if resume is not None:
             for warning in apply_resume(all_streams, resume):
@@ -188,13 +191,16 @@ def list_jobs(
             dedupe=len(all_streams) > 1,
             concurrency=settings.concurrency,
             on_failure=lambda failed: report(streams, failed.error, settings.debug, failed.cause),
-            on_progress=_progress(streams) if len(all_streams) > 1 else None,
             job_filter=job_filter,
         )
+        progress.follow(listing)
         extra = tuple(
             name for name in EXTRA_FIELDS if any(name in stream.extra for stream in all_streams)
         )
-        return write_listing(listing, settings, streams, query, started, target_failures, extra)
+        varying = _varying(all_streams, extra)
+        return write_listing(
+            listing, settings, streams, query, started, target_failures, extra, varying, progress
+        )
 
 
 def _named(failure: TargetFailure, resume: Resume) -> bool:
@@ -203,27 +209,31 @@ def _named(failure: TargetFailure, resume: Resume) -> bool:
     return any((p.service, p.key) == wanted for p in resume.positions)
 
 
-def _progress(streams: Streams) -> Callable[[Listing], None] | None:
-    """Targets done / total and jobs so far, on one line of a terminal's stderr only."""
-    if not streams.stderr_tty:
-        return None
-    last = [0.0]
-
-    def show(listing: Listing) -> None:
-        now = time.monotonic()
-        if now - last[0] < 0.1:
-            return
-        last[0] = now
-        streams.stderr.write(
-            f"\r\x1b[Kjobctl: {listing.streams_done}/{len(listing.streams)} done, "
-            f"{listing.written} jobs"
-        )
-        streams.stderr.flush()
-
-    return show
+def _shows_progress(settings: Settings) -> bool:
+    """The progress line, on a terminal's stderr; not under --watch (it has its own) or
+    --debug (its log lines would cross it)."""
+    return not (settings.watch or settings.debug)
 
 
-def make_renderer(settings: Settings, streams: Streams, extra: tuple[str, ...] = ()) -> Renderer:
+def _varying(all_streams: Sequence[Stream], extra: tuple[str, ...]) -> frozenset[str]:
+    """Which of service, region, profile and parent tell this listing's jobs apart: the
+    table shows those columns."""
+    varying = set(extra)  # profile with several profiles, parent when parents were discovered
+    if len({stream.spec.name for stream in all_streams}) > 1:
+        varying.add("service")
+    if len({stream.region for stream in all_streams}) > 1:
+        varying.add("region")
+    return frozenset(varying)
+
+
+def make_renderer(
+    settings: Settings,
+    streams: Streams,
+    extra: tuple[str, ...] = (),
+    varying: frozenset[str] = frozenset(),
+) -> Renderer:
+    from jobctl.output.width import terminal_width
+
     options = RenderOptions(
         columns=settings.columns,
         headers=not settings.no_headers,
@@ -232,12 +242,23 @@ def make_renderer(settings: Settings, streams: Streams, extra: tuple[str, ...] =
         csv_raw=settings.csv_raw,
         extra_columns=extra,
         table_format=settings.table_format,
+        varying=varying,
+        width=terminal_width(streams.stdout) if streams.stdout_tty else None,
+        now=_sandbox_clock() if settings.sandbox else None,
     )
     if settings.summary:
         from jobctl.summary import SummaryRenderer
 
         return SummaryRenderer(streams.stdout, options, streams.stderr, output=settings.output)
     return renderer_for(settings.output)(streams.stdout, options, streams.stderr)
+
+
+def _sandbox_clock() -> float:
+    """--sandbox's demo data lives at a fixed moment (it is identical on every run): its
+    ages and durations count from that moment, so a demo reads the same every day."""
+    from jobctl.sandbox.specs import DEMO_ANCHOR
+
+    return DEMO_ANCHOR.timestamp()
 
 
 def _output_error(exc: OSError) -> JobctlError:
@@ -255,14 +276,18 @@ def write_listing(
     started: float,
     target_failures: Sequence[TargetFailure] = (),
     extra: tuple[str, ...] = (),
+    varying: frozenset[str] = frozenset(),
+    progress: Progress | None = None,
 ) -> ExitStatus:
     """Stream the listing into its renderer; whatever happens, close the output well,
     then give the exit status and, when jobs are left, where to resume."""
-    renderer, checker = checks.pipeline(make_renderer(settings, streams, extra), settings)
+    renderer, checker = checks.pipeline(make_renderer(settings, streams, extra, varying), settings)
     interrupted: ExitStatus | None = None
     try:
         renderer.begin()
         for page in listing.pages():
+            if progress is not None:
+                progress.page()
             renderer.write(page)
     except Interrupted as interrupt:
         interrupted = interrupt.status
@@ -273,8 +298,8 @@ def write_listing(
     except OSError as exc:
         raise _output_error(exc) from exc
     finally:
-        if streams.stderr_tty and len(listing.streams) > 1:
-            streams.stderr.write("\r\x1b[K")
+        if progress is not None:
+            progress.stop()
     renderer.complete = not (listing.failures or target_failures or interrupted)
     try:
         renderer.end()

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from jobctl.checks import sort_jobs
 from jobctl.output import RenderOptions, renderer_for
 from jobctl.output.human import age, computed, duration, human_duration
 from jobctl.output.text import lookup
@@ -114,6 +115,30 @@ def test_lookup_computes_age_and_duration() -> None:
     assert lookup(running, "age", NOW) == 120
     assert lookup(running, "duration", NOW) == 60
     assert lookup(running, "created_at", NOW) == running["created_at"]
+
+
+# -- sorting -----------------------------------------------------------------------------
+
+
+def test_sort_by_age_is_numeric_newest_first() -> None:
+    # By text, "9" would sort after "10000"; ages sort as numbers, empty ones last.
+    jobs = [
+        {**job("iot", "queued", created_at=10_000), "id": "old"},
+        {**job("iot", "queued"), "id": "no-time"},
+        {**job("iot", "queued", created_at=9), "id": "new"},
+        {**job("iot", "queued", created_at=500), "id": "mid"},
+    ]
+    assert [j["id"] for j in sort_jobs(jobs, "age", NOW)] == ["new", "mid", "old", "no-time"]
+    assert [j["id"] for j in sort_jobs(jobs, "-age", NOW)] == ["old", "mid", "new", "no-time"]
+
+
+def test_sort_by_duration_puts_jobs_without_one_last() -> None:
+    jobs = [
+        {**job("batch", "queued", created_at=50), "id": "queued"},
+        {**job("batch", "succeeded", created_at=900, started_at=800, ended_at=200), "id": "long"},
+        {**job("batch", "running", created_at=100, started_at=30), "id": "short"},
+    ]
+    assert [j["id"] for j in sort_jobs(jobs, "-duration", NOW)] == ["long", "short", "queued"]
 
 
 # -- in each format ------------------------------------------------------------------------

@@ -64,7 +64,7 @@ def line(value: dict[str, Any]) -> str:
 
 
 def test_registry_has_every_format() -> None:
-    assert FORMATS == ("table", "json", "jsonl", "csv", "tsv")
+    assert FORMATS == ("table", "wide", "json", "jsonl", "csv", "tsv")
     for name in FORMATS:
         assert renderer_for(name) is renderer_for(name.upper())
 
