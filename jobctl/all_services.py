@@ -8,6 +8,7 @@ import click
 
 from jobctl.options import Settings, complete_list, listing_options
 from jobctl.services import SERVICE_MODULES
+from jobctl.spec import examples_epilog
 
 
 def _services(ctx: click.Context, param: click.Parameter, value: str | None) -> list[str]:
@@ -31,6 +32,7 @@ _DEFAULT_VALUES: dict[str, dict[str, Any]] = {"batch": {"status": ("all",)}}
 @click.command(
     "all",
     short_help="List the jobs of every service, parent and region in one stream.",
+    epilog=examples_epilog("all"),
 )
 @click.option(
     "--services",

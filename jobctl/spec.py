@@ -206,6 +206,62 @@ def make_option(spec: ServiceSpec, flag: Flag) -> Callable[[Any], Any]:
     return click.option(*names, **kwargs)
 
 
+# Runnable examples at the end of each command's --help, against the embedded sandbox's
+# demo data (its apps, queues and statuses; tests/test_help_examples.py runs them all).
+EXAMPLES: dict[str, tuple[tuple[str, str], ...]] = {
+    "amplify": (
+        ("The newest deployments of one branch", "--app-id dx9ixz05feh07i --branch main"),
+        (
+            "Failed deployments of every app and branch, longest first",
+            "--state failed --sort -duration",
+        ),
+    ),
+    "amplify-backend": (
+        (
+            "Running jobs of one environment",
+            "--app-id dx9ixz05feh07i --env staging --state running",
+        ),
+        ("Every job of every app and environment, in every field", "-o wide --max-items 20"),
+    ),
+    "iot": (
+        ("Jobs in progress", "--status IN_PROGRESS"),
+        ("Cancelled jobs, newest first, every field", "--state cancelled --sort age -o wide"),
+    ),
+    "batch": (
+        (
+            "Every job of one queue, whatever its status",
+            "--job-queue ml-training-high --status all",
+        ),
+        ("Failed jobs of every queue, as JSON lines", "--status all --state failed -o jsonl"),
+        (
+            "Fail a CI step if a job failed since a date",
+            "--status all --created-after 2026-11-19 --fail-on failed",
+        ),
+    ),
+    "snowball": (
+        ("Devices on their way or with you", "--state running"),
+        ("Every job as CSV, oldest first", "-o csv --sort created_at"),
+    ),
+    "all": (
+        ("What is running anywhere, newest first", "--state running --sort age"),
+        ("Counts by service and state", "--summary"),
+        (
+            "Failed or cancelled jobs of two services, every field",
+            "--services iot,batch --state failed,cancelled -o wide",
+        ),
+    ),
+}
+
+
+def examples_epilog(command: str) -> str:
+    """The examples section of a command's help; `\b` keeps click from rewrapping each
+    paragraph."""
+    paragraphs = ["Examples (the --sandbox demo data; drop --sandbox to list your AWS jobs):"]
+    for what, args in EXAMPLES.get(command, ()):
+        paragraphs.append(f"\b\n  # {what}\n  jobctl {command} --sandbox {args}")
+    return "\n\n".join(paragraphs)
+
+
 def build_command(spec: ServiceSpec) -> click.Command:
     """The click command of a service: its own flags plus every shared option."""
 
@@ -223,5 +279,5 @@ def build_command(spec: ServiceSpec) -> click.Command:
         spec.name,
         help=f"{spec.summary}\n\n{spec.description}".strip(),
         short_help=spec.summary,
-        epilog=spec.epilog or None,
+        epilog="\n\n".join(x for x in (spec.epilog, examples_epilog(spec.name)) if x),
     )(command)
