@@ -368,3 +368,30 @@ def test_incomplete_empty_listing_claims_nothing() -> None:
     renderer.complete = False
     renderer.end()
     assert (out.getvalue(), err.getvalue()) == ("", "")
+
+
+# -- memory ---------------------------------------------------------------------------------
+
+
+class Job(dict):  # type: ignore[type-arg]
+    """A job that can be watched for garbage collection (a dict cannot)."""
+
+
+@pytest.mark.parametrize("options", [{}, {"tty": True, "width": 80}])
+def test_the_table_holds_no_page_after_writing_it(options: dict[str, Any]) -> None:
+    import gc
+    import weakref
+
+    out = io.StringIO()
+    renderer = renderer_for("table")(out, RenderOptions(now=NOW, **options), io.StringIO())
+    renderer.begin()
+    watched = []
+    for page_number in range(3):
+        page = [Job(job(id=f"p{page_number}-{n}")) for n in range(50)]
+        watched += [weakref.ref(j) for j in page]
+        renderer.write(page)
+        del page
+    gc.collect()
+    assert [ref for ref in watched if ref() is not None] == []
+    renderer.end()
+    assert len(out.getvalue().splitlines()) == 151
