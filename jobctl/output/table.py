@@ -223,11 +223,16 @@ class TableRenderer(Renderer):
         return _join(texts, shown, slots)
 
     def _give_up_room(self, slots: list[int], cells: list[int]) -> None:
-        """Make a row fit the terminal when its columns cannot: cut its free text, the
-        longest first, down to one character, then its other cells but IDs. An ID wider
-        than the whole terminal is still written whole."""
+        """Make a row fit the terminal when its columns cannot: drop its padding, then
+        cut its free text, the longest first, down to one character, then its other
+        cells but IDs. An ID wider than the whole terminal is still written whole."""
         assert self.layout is not None
         width = self.options.width or 80
+        for i in range(len(slots) - 1):
+            excess = _length(slots, cells) - width
+            if excess <= 0:
+                return
+            slots[i] -= min(excess, max(slots[i] - cells[i], 0))
         for kind in ("free", "fixed"):
             while _length(slots, cells) > width:
                 room = [

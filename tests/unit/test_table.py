@@ -318,6 +318,16 @@ def test_a_later_wider_id_widens_its_column_and_the_line_still_fits() -> None:
     assert lines_of(out)[2] == lines_of(out)[3]
 
 
+def test_a_row_that_cannot_fit_gives_up_its_own_text_but_not_its_id() -> None:
+    first = [job(id="a", name="short name", status="S")]
+    later = [job(id="i" * 24, name="another name", status="S")]
+    out, _ = render([first, later], tty=True, width=32, columns=("id", "state", "name"))
+    lines = lines_of(out)
+    assert all(display_width(line) <= 32 for line in lines), lines
+    assert lines[2].startswith("i" * 24 + "  ")  # whole
+    assert "…" in lines[2]  # the rest gave up room
+
+
 def test_several_services_reserve_room_for_uuids() -> None:
     amplify = job(service="amplify", id="0000000025", name="Fix rounding")
     batch = job(id=UUID, name="bert")
