@@ -131,6 +131,7 @@ def test_output_formats(env: dict[str, str]) -> None:
     assert complete(env, "jobctl iot -o ") == list(FORMATS)
     assert set(complete(env, "jobctl snowball --output ")) == {
         "table",
+        "wide",
         "json",
         "jsonl",
         "csv",

@@ -177,7 +177,7 @@ class Pipeline:
     def end(self) -> None:
         # Called even after a failure or Ctrl-C: what was held is written, sorted.
         if self.sort and self.held:
-            self.inner.write(sort_jobs(self.held, self.sort))
+            self.inner.write(sort_jobs(self.held, self.sort, self.inner.options.now))
             self.held = []
         self.inner.end()
 

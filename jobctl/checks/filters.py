@@ -31,8 +31,10 @@ def validate(settings: Settings) -> None:
     for name, value in (("--interval", settings.interval), ("--timeout", settings.timeout)):
         if value is not None and not settings.watch:
             raise UsageError(f"{name} applies only with --watch")
-    if settings.table_format and settings.output != "table":
-        raise UsageError(f"--table-format applies only to -o table, not -o {settings.output}")
+    if settings.table_format and settings.output not in ("table", "wide"):
+        raise UsageError(
+            f"--table-format applies only to -o table and -o wide, not -o {settings.output}"
+        )
     if settings.summary and settings.columns:
         raise UsageError("--columns does not apply to --summary (its columns are fixed)")
     if settings.summary and settings.sort:

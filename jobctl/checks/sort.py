@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from jobctl.job import TIME_FIELDS, Job
@@ -9,6 +10,8 @@ from jobctl.output.text import lookup
 
 
 def _sort_key(value: Any, time_field: bool) -> tuple[int, Any, str]:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return (0, value, "")  # age and duration, in seconds
     text = value if isinstance(value, str) else str(value)
     if time_field and text.endswith("Z"):
         # "…:05Z" must sort after "…:04.500Z": compare with milliseconds made explicit.
@@ -19,12 +22,16 @@ def _sort_key(value: Any, time_field: bool) -> tuple[int, Any, str]:
     return (1, 0, text.casefold())
 
 
-def sort_jobs(jobs: list[Job], spec: str) -> list[Job]:
-    """Stable sort on one field; `-field` descending; empty values last either way."""
+def sort_jobs(jobs: list[Job], spec: str, now: float | None = None) -> list[Job]:
+    """Stable sort on one field; `-field` descending; empty values last either way.
+    `age` and `duration` sort by their seconds at `now` (default: the current time)."""
     descending = spec.startswith("-")
     column = spec.lstrip("-")
     time_field = column in TIME_FIELDS
-    present = [job for job in jobs if lookup(job, column) not in (None, "")]
-    empty = [job for job in jobs if lookup(job, column) in (None, "")]
-    present.sort(key=lambda job: _sort_key(lookup(job, column), time_field), reverse=descending)
+    now = time.time() if now is None else now
+    present = [job for job in jobs if lookup(job, column, now) not in (None, "")]
+    empty = [job for job in jobs if lookup(job, column, now) in (None, "")]
+    present.sort(
+        key=lambda job: _sort_key(lookup(job, column, now), time_field), reverse=descending
+    )
     return present + empty

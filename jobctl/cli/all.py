@@ -6,9 +6,21 @@ from typing import Any
 
 import click
 
+from jobctl.cli.command import examples_epilog
 from jobctl.cli.options import complete_list, listing_options
 from jobctl.registry import commands
 from jobctl.settings import Settings
+
+# Runnable examples at the end of --help, against the sandbox's demo data
+# (tests/test_help_examples.py runs them all).
+EXAMPLES = (
+    ("What is running anywhere, newest first", "--state running --sort age"),
+    ("Counts by service and state", "--summary"),
+    (
+        "Failed or cancelled jobs of two services, every field",
+        "--services iot,batch --state failed,cancelled -o wide",
+    ),
+)
 
 
 def _services(ctx: click.Context, param: click.Parameter, value: str | None) -> list[str]:
@@ -27,6 +39,7 @@ def _services(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 @click.command(
     "all",
     short_help="List the jobs of every service, parent and region in one stream.",
+    epilog=examples_epilog("all", EXAMPLES),
 )
 @click.option(
     "--services",

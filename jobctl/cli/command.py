@@ -130,6 +130,15 @@ def parts_for(specs: Sequence[ServiceSpec], values: dict[str, Any]) -> list[Part
     return [Part(spec, values) for spec in specs if given <= {flag.dest for flag in spec.flags}]
 
 
+def examples_epilog(command: str, examples: Sequence[tuple[str, str]]) -> str:
+    """The examples section of a command's help; `\b` keeps click from rewrapping each
+    paragraph."""
+    paragraphs = ["Examples (the --sandbox demo data; drop --sandbox to list your AWS jobs):"]
+    for what, args in examples:
+        paragraphs.append(f"\b\n  # {what}\n  jobctl {command} --sandbox {args}")
+    return "\n\n".join(paragraphs)
+
+
 def build_command(name: str, specs: Sequence[ServiceSpec]) -> click.Command:
     """The click command of a service: its APIs' flags plus every shared option."""
     primary = specs[0]
@@ -152,5 +161,7 @@ def build_command(name: str, specs: Sequence[ServiceSpec]) -> click.Command:
         name,
         help=f"{primary.summary}\n\n{primary.description}".strip(),
         short_help=primary.summary,
-        epilog=primary.epilog or None,
+        epilog="\n\n".join(
+            x for x in (primary.epilog, examples_epilog(name, primary.examples)) if x
+        ),
     )(command)

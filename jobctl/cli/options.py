@@ -55,8 +55,18 @@ def _state_names() -> Sequence[str]:
 
 def _column_names() -> Sequence[str]:
     from jobctl.job import EXTRA_FIELDS, FIELDS
+    from jobctl.output.human import COMPUTED
 
-    return (*FIELDS, *EXTRA_FIELDS)
+    return (*FIELDS, *EXTRA_FIELDS, *COMPUTED)
+
+
+class _FieldsOption(click.Option):
+    """An option whose help lists the field names, read when help is shown."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        if self.help and "{fields}" in self.help:
+            self.help = self.help.replace("{fields}", ", ".join(_column_names()))
+        return super().get_help_record(ctx)
 
 
 def _columns(
@@ -146,16 +156,20 @@ output_options = _stack(
         type=click.Choice(FORMATS, case_sensitive=False),
         default="table",
         show_default=True,
-        help="Output format. json, jsonl, csv and tsv stream; table waits for the last "
-        "job to size its columns.",
+        help="Output format: table (the columns that matter here, one line per job on a "
+        "terminal), wide (a table of every field), json, jsonl, csv or tsv. Each writes "
+        "the jobs page by page, as they arrive.",
     ),
     click.option(
         "--columns",
         metavar="A,B,C",
+        cls=_FieldsOption,
         callback=_columns,
         shell_complete=complete_list(_column_names),
-        help="Fields to show, in order, for table, csv and tsv (profile with several "
-        "profiles; raw.FIELD for a field of the service's own item).",
+        help="Fields to show, in order, for table, wide, csv and tsv: {fields}, or "
+        "raw.FIELD for a field of the service's own item. profile appears with several "
+        "profiles, parent with discovered parents; age and duration are computed (a "
+        "table shows 5m, 3h, 2d; csv, tsv and json give seconds).",
     ),
     click.option("--no-headers", is_flag=True, help="Omit the header row (table, csv, tsv)."),
     click.option(
@@ -292,8 +306,10 @@ check_options = _stack(
         metavar="[-]FIELD",
         callback=_sort,
         shell_complete=complete_list(_column_names, prefixes="-"),
-        help="Sort the jobs by FIELD (-FIELD: descending; empty values last). Sorting "
-        "holds every job until the last arrives; no other option does.",
+        cls=_FieldsOption,
+        help="Sort the jobs by FIELD (-FIELD: descending; empty values last): {fields}, "
+        "or raw.FIELD. age and duration sort by their seconds (--sort age: newest "
+        "first). Sorting holds every job until the last arrives; no other option does.",
     ),
     click.option(
         "--summary",

@@ -11,17 +11,18 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 from jobctl import signals
 from jobctl.aws.clients import Clients, Target, check_endpoint_url, max_attempts, read_timeout
 from jobctl.checks import ci, filters
 from jobctl.errors import ExitStatus, Interrupted, JobctlError, UsageError
 from jobctl.job import EXTRA_FIELDS
-from jobctl.listing.pages import Listing
+from jobctl.listing.pages import Listing, Stream
 from jobctl.listing.plan import TargetFailure, apply_resume, build_streams
 from jobctl.listing.tokens import Resume, decode, encode, fingerprint
 from jobctl.output import make_renderer
+from jobctl.output.progress import Progress, progress_line
 from jobctl.output.streams import Streams, silence_stdout
 from jobctl.services.spec import Part, ServiceSpec
 from jobctl.settings import Settings
@@ -114,7 +115,9 @@ def list_jobs(
     started = resume.started if resume else time.time()
     parts, job_filter = filters.prepare(parts, settings, started, streams.say)
 
-    with endpoint(settings) as base:
+    waiting = progress_line(streams, enabled=_shows_progress(settings))
+    with endpoint(settings) as base, waiting as progress:
+        streams = progress.streams  # stdout and stderr writes erase the progress line
         all_streams, target_failures = build_streams(parts, settings, base, clients, started)
         if resume is not None:
             for warning in apply_resume(all_streams, resume):
@@ -134,13 +137,16 @@ def list_jobs(
             max_items=settings.max_items,
             concurrency=settings.concurrency,
             on_failure=lambda failed: streams.report(failed.error, settings.debug, failed.cause),
-            on_progress=_progress(streams) if len(all_streams) > 1 else None,
             job_filter=job_filter,
         )
+        progress.follow(listing)
         extra = tuple(
             name for name in EXTRA_FIELDS if any(name in stream.extra for stream in all_streams)
         )
-        return write_listing(listing, settings, streams, query, started, target_failures, extra)
+        varying = _varying(all_streams, extra)
+        return write_listing(
+            listing, settings, streams, query, started, target_failures, extra, varying, progress
+        )
 
 
 def _named(failure: TargetFailure, resume: Resume) -> bool:
@@ -149,24 +155,29 @@ def _named(failure: TargetFailure, resume: Resume) -> bool:
     return any((p.service, p.key) == wanted for p in resume.positions)
 
 
-def _progress(streams: Streams) -> Callable[[Listing], None] | None:
-    """Targets done / total and jobs so far, on one line of a terminal's stderr only."""
-    if not streams.stderr_tty:
-        return None
-    last = [0.0]
+def _shows_progress(settings: Settings) -> bool:
+    """The progress line, on a terminal's stderr; not under --watch (it has its own) or
+    --debug (its log lines would cross it)."""
+    return not (settings.watch or settings.debug)
 
-    def show(listing: Listing) -> None:
-        now = time.monotonic()
-        if now - last[0] < 0.1:
-            return
-        last[0] = now
-        streams.stderr.write(
-            f"\r\x1b[Kjobctl: {listing.streams_done}/{len(listing.streams)} done, "
-            f"{listing.written} jobs"
-        )
-        streams.stderr.flush()
 
-    return show
+def _varying(all_streams: Sequence[Stream], extra: tuple[str, ...]) -> frozenset[str]:
+    """Which of service, region, profile and parent tell this listing's jobs apart: the
+    table shows those columns."""
+    varying = set(extra)  # profile with several profiles, parent when parents were discovered
+    if len({stream.spec.service for stream in all_streams}) > 1:
+        varying.add("service")
+    if len({stream.region for stream in all_streams}) > 1:
+        varying.add("region")
+    return frozenset(varying)
+
+
+def _sandbox_clock() -> float:
+    """--sandbox's demo data lives at a fixed moment (it is identical on every run): its
+    ages and durations count from that moment, so a demo reads the same every day."""
+    from jobctl.sandbox.specs import DEMO_ANCHOR
+
+    return DEMO_ANCHOR.timestamp()
 
 
 def _output_error(exc: OSError) -> JobctlError:
@@ -184,14 +195,21 @@ def write_listing(
     started: float,
     target_failures: Sequence[TargetFailure] = (),
     extra: tuple[str, ...] = (),
+    varying: frozenset[str] = frozenset(),
+    progress: Progress | None = None,
 ) -> ExitStatus:
     """Stream the listing into its renderer; whatever happens, close the output well,
     then give the exit status and, when jobs are left, where to resume."""
-    renderer, checker = ci.pipeline(make_renderer(settings, streams, extra), settings)
+    clock = _sandbox_clock() if settings.sandbox else None
+    renderer, checker = ci.pipeline(
+        make_renderer(settings, streams, extra, varying, clock), settings
+    )
     interrupted: ExitStatus | None = None
     try:
         renderer.begin()
         for page in listing.pages():
+            if progress is not None:
+                progress.page()
             # A signal that arrives now waits until the page is written and its position
             # committed: the resume token then names exactly what is left.
             renderer.write(page.jobs)
@@ -206,8 +224,8 @@ def write_listing(
     except OSError as exc:
         raise _output_error(exc) from exc
     finally:
-        if streams.stderr_tty and len(listing.streams) > 1:
-            streams.stderr.write("\r\x1b[K")
+        if progress is not None:
+            progress.stop()
     renderer.complete = not (listing.failures or target_failures or interrupted)
     try:
         renderer.end()

@@ -9,9 +9,10 @@ from jobctl.output.formats import FORMATS
 from jobctl.output.streams import Streams
 from jobctl.settings import Settings
 
-# format → "module:class"; modules load on use so rich is imported only for a tty table.
+# format → "module:class"; a module loads when its format is used.
 _REGISTRY: dict[str, str] = {
     "table": "jobctl.output.table:TableRenderer",
+    "wide": "jobctl.output.table:WideTableRenderer",
     "json": "jobctl.output.jsonout:JsonRenderer",
     "jsonl": "jobctl.output.jsonout:JsonLinesRenderer",
     "csv": "jobctl.output.delimited:CsvRenderer",
@@ -26,8 +27,20 @@ def renderer_for(name: str) -> type[Renderer]:
     return found
 
 
-def make_renderer(settings: Settings, streams: Streams, extra: tuple[str, ...] = ()) -> Renderer:
-    """The renderer a listing's settings ask for, writing to the given streams."""
+def make_renderer(
+    settings: Settings,
+    streams: Streams,
+    extra: tuple[str, ...] = (),
+    varying: frozenset[str] = frozenset(),
+    now: float | None = None,
+) -> Renderer:
+    """The renderer a listing's settings ask for, writing to the given streams.
+
+    `extra`: the fields the listing adds (profile, parent); `varying`: which of service,
+    region, profile, account and parent differ between its jobs (the table's columns);
+    `now`: the clock for age and duration (None: the current time)."""
+    from jobctl.output.width import terminal_width
+
     options = RenderOptions(
         columns=settings.columns,
         headers=not settings.no_headers,
@@ -36,6 +49,9 @@ def make_renderer(settings: Settings, streams: Streams, extra: tuple[str, ...] =
         csv_raw=settings.csv_raw,
         extra_columns=extra,
         table_format=settings.table_format,
+        varying=varying,
+        width=terminal_width(streams.stdout) if streams.stdout_tty else None,
+        now=now,
     )
     if settings.summary:
         from jobctl.output.summary import SummaryRenderer

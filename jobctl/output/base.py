@@ -11,13 +11,22 @@ from jobctl.job import FIELDS, Job
 
 @dataclass(frozen=True)
 class RenderOptions:
-    columns: tuple[str, ...] | None = None  # None: every normalized field
+    """What a renderer needs to know besides the jobs. The listing command fills it
+    (run.py `make_renderer`); tests build it directly."""
+
+    columns: tuple[str, ...] | None = None  # --columns; None: the format's default
     headers: bool = True
     tty: bool = False  # stdout is a terminal
-    color: bool = False
+    color: bool = False  # colour the table (streams.py `Streams.color` decides)
     csv_raw: bool = False
     extra_columns: tuple[str, ...] = ()  # fields a listing adds, such as `profile`
     table_format: str | None = None  # a tabulate format for the table, even on a tty
+    # Which of service, region, profile, account and parent vary in this listing: the
+    # table's default columns show those (output/columns.py).
+    varying: frozenset[str] = frozenset()
+    width: int | None = None  # the terminal's columns, when stdout is one
+    now: float | None = None  # the clock for age and duration (epoch s); None: time.time()
+    wide: bool = False  # -o wide: the table shows every normalized field
 
     @property
     def chosen_columns(self) -> tuple[str, ...]:
@@ -53,7 +62,8 @@ class Renderer:
         self.out.flush()
 
 
-def row_values(job: dict[str, Any], columns: Sequence[str]) -> list[Any]:
+def row_values(job: dict[str, Any], columns: Sequence[str], now: float) -> list[Any]:
+    """A job's values for these columns; `age` and `duration` in whole seconds at `now`."""
     from jobctl.output.text import lookup
 
-    return [lookup(job, column) for column in columns]
+    return [lookup(job, column, now) for column in columns]

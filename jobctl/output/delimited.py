@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Sequence
 
 from jobctl.job import Job
@@ -11,14 +12,14 @@ from jobctl.output.text import cell, spreadsheet_safe
 
 # Fields jobctl or AWS controls: never altered by formula neutralization.
 _VERBATIM = frozenset(
-    {"service", "region", "id", "arn", "state"}
+    {"service", "region", "id", "arn", "state", "age", "duration"}
     | {"created_at", "started_at", "ended_at", "updated_at"}
 )
 
 
 class _DelimitedRenderer(Renderer):
-    def _cells(self, job: Job, columns: Sequence[str]) -> list[str]:
-        values = [cell(v) for v in row_values(job, columns)]
+    def _cells(self, job: Job, columns: Sequence[str], now: float) -> list[str]:
+        values = [cell(v) for v in row_values(job, columns, now)]
         if not self.options.csv_raw:
             values = [
                 v if column in _VERBATIM else spreadsheet_safe(v)
@@ -35,7 +36,8 @@ class _DelimitedRenderer(Renderer):
         if not jobs:
             return
         columns = self.options.chosen_columns
-        self._write_rows([self._cells(job, columns) for job in jobs])
+        now = self.options.now if self.options.now is not None else time.time()
+        self._write_rows([self._cells(job, columns, now) for job in jobs])
         self.count += len(jobs)
         self.out.flush()
 

@@ -1,3 +1,3 @@
 """The output format names, importable without loading any renderer."""
 
-FORMATS: tuple[str, ...] = ("table", "json", "jsonl", "csv", "tsv")
+FORMATS: tuple[str, ...] = ("table", "wide", "json", "jsonl", "csv", "tsv")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -10,6 +11,7 @@ from typing import Any
 
 from jobctl.job import Job, to_iso
 from jobctl.output.base import Renderer
+from jobctl.output.human import COMPUTED, computed
 
 
 def _default(value: Any) -> Any:
@@ -35,10 +37,29 @@ _encoder = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), default=_d
 encode = _encoder.encode
 
 
+def with_computed(renderer: Renderer, jobs: Sequence[Job]) -> Sequence[Job]:
+    """The jobs, each with the computed fields `--columns` names (`age`, `duration`, in
+    whole seconds) after its normalized fields. JSON keeps every field and its exact
+    timestamps; it gains these only when asked."""
+    wanted = [name for name in COMPUTED if name in (renderer.options.columns or ())]
+    if not wanted:
+        return jobs
+    now = renderer.options.now if renderer.options.now is not None else time.time()
+    out = []
+    for job in jobs:
+        fields = {key: value for key, value in job.items() if key != "raw"}
+        fields.update((name, computed(job, name, now)) for name in wanted)
+        if "raw" in job:
+            fields["raw"] = job["raw"]
+        out.append(fields)
+    return out
+
+
 class JsonLinesRenderer(Renderer):
     def write(self, jobs: Sequence[Job]) -> None:
         if not jobs:
             return
+        jobs = with_computed(self, jobs)
         self.out.write("".join([encode(job) + "\n" for job in jobs]))
         self.count += len(jobs)
         self.out.flush()
@@ -54,6 +75,7 @@ class JsonRenderer(Renderer):
     def write(self, jobs: Sequence[Job]) -> None:
         if not jobs:
             return
+        jobs = with_computed(self, jobs)
         lead = "\n" if self.count == 0 else ",\n"
         self.out.write(lead + ",\n".join([encode(job) for job in jobs]))
         self.count += len(jobs)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -31,7 +32,7 @@ class Streams:
 
     @property
     def color(self) -> bool:
-        return self.stdout_tty and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+        return use_color(self.stdout_tty, os.environ)
 
     def say(self, message: str) -> None:
         """One line on stderr, made terminal-safe (messages quote job data and server text)."""
@@ -52,6 +53,24 @@ class Streams:
         self.say(f"jobctl: {error.message}")
         if error.hint:
             self.say(f"jobctl: hint: {error.hint}")
+
+
+def use_color(tty: bool, environ: Mapping[str, str]) -> bool:
+    """Whether stdout gets colour, as the ecosystem's conventions say, first match wins:
+
+    1. NO_COLOR set to anything but "" → no colour (no-color.org);
+    2. FORCE_COLOR or CLICOLOR_FORCE set to anything but "" and "0" → colour, even when
+       piped (force-color.org; bixense.com/clicolors);
+    3. TERM=dumb, or CLICOLOR=0 → no colour;
+    4. otherwise colour exactly when stdout is a terminal.
+    """
+    if environ.get("NO_COLOR"):
+        return False
+    if any(environ.get(name, "") not in ("", "0") for name in ("FORCE_COLOR", "CLICOLOR_FORCE")):
+        return True
+    if environ.get("TERM") == "dumb" or environ.get("CLICOLOR") == "0":
+        return False
+    return tty
 
 
 def silence_stdout() -> None:

@@ -56,8 +56,16 @@ def cell(value: Any) -> str:
     return str(value)
 
 
-def lookup(job: dict[str, Any], column: str) -> Any:
-    """A column of a job: a normalized field, or raw.A.B inside the service's own item."""
+def lookup(job: dict[str, Any], column: str, now: float | None = None) -> Any:
+    """A column of a job: a normalized field, raw.A.B inside the service's own item, or a
+    computed field (`age`, `duration`: whole seconds at `now`, default the current time).
+    """
+    if column in ("age", "duration") and column not in job:
+        import time
+
+        from jobctl.output.human import computed
+
+        return computed(job, column, time.time() if now is None else now)
     if not column.startswith("raw."):
         return job.get(column)
     value: Any = job.get("raw")

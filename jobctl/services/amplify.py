@@ -75,6 +75,13 @@ SPEC = ServiceSpec(
             validate_member="branchName",
         ),
     ),
+    examples=(
+        ("The newest deployments of one branch", "--app-id dx9ixz05feh07i --branch main"),
+        (
+            "Failed deployments of every app and branch, longest first",
+            "--state failed --sort -duration",
+        ),
+    ),
     to_job=to_job,
     states=STATES,
     parents=("app_id", "branch"),

@@ -97,6 +97,13 @@ SPEC = ServiceSpec(
             metavar="S",
         ),
     ),
+    examples=(
+        (
+            "Running jobs of one environment",
+            "--app-id dx9ixz05feh07i --env staging --state running",
+        ),
+        ("Every job of every app and environment, in every field", "-o wide --max-items 20"),
+    ),
     to_job=to_job,
     states=STATES,
     states_any_case=True,

@@ -309,6 +309,17 @@ SPEC = ServiceSpec(
         ),
     ),
     epilog="TIME is ISO 8601 (2026-11-01, 2026-11-01T10:00:00Z) or an age (90m, 6h, 7d).",
+    examples=(
+        (
+            "Every job of one queue, whatever its status",
+            "--job-queue ml-training-high --status all",
+        ),
+        ("Failed jobs of every queue, as JSON lines", "--status all --state failed -o jsonl"),
+        (
+            "Fail a CI step if a job failed since a date",
+            "--status all --created-after 2026-11-19 --fail-on failed",
+        ),
+    ),
     to_job=to_job,
     states=STATES,
     reason_field="statusReason",

@@ -95,6 +95,10 @@ SPEC = ServiceSpec(
             validate_member="namespaceId",
         ),
     ),
+    examples=(
+        ("Jobs in progress", "--status IN_PROGRESS"),
+        ("Cancelled jobs, newest first, every field", "--state cancelled --sort age -o wide"),
+    ),
     to_job=to_job,
     states=STATES,
     push_down=push_down,

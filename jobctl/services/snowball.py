@@ -56,6 +56,10 @@ SPEC = ServiceSpec(
     summary="List AWS Snow Family jobs.",
     description="Every Snowball job of the account and region; the API takes no filter.",
     flags=(),
+    examples=(
+        ("Devices on their way or with you", "--state running"),
+        ("Every job as CSV, oldest first", "-o csv --sort created_at"),
+    ),
     to_job=to_job,
     states=STATES,
 )

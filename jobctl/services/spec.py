@@ -125,6 +125,9 @@ class ServiceSpec:
     states_any_case: bool = False  # statuses are free text in any case (AmplifyBackend)
     description: str = ""
     epilog: str = ""
+    # Runnable examples for the end of --help: (what it shows, the flags), against the
+    # sandbox's demo data (tests/test_help_examples.py runs them all).
+    examples: tuple[tuple[str, str], ...] = ()
     # The field of the service's item that says why a job is in its state ("statusReason").
     reason_field: str | None = None
     # Flag values `jobctl all` gives this API ({"status": ("all",)}): all means every job.

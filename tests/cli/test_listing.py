@@ -123,18 +123,34 @@ def test_table_exact_text(aws: FakeAWS) -> None:
     run = invoke(*list_cmd(case, "--columns", "id,name,state,ended_at"))
     assert (run.status, run.err) == (0, "")
     assert run.out == (
-        "id    name      state      ended_at\n"
-        "0     Commit 0  succeeded  -\n"
-        "1     Commit 1  succeeded  -\n"
-        "2     Commit 2  succeeded  -\n"
+        "id  name      state      ended_at\n"
+        "0   Commit 0  succeeded  -\n"
+        "1   Commit 1  succeeded  -\n"
+        "2   Commit 2  succeeded  -\n"
     )
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_table_default_columns_show_whole_arns(aws: FakeAWS, name: str) -> None:
+def test_table_default_columns_are_compact(aws: FakeAWS, name: str) -> None:
+    """One service, one region, no discovered parent: the job's own columns only (IoT's
+    name is its ID, so it is not repeated)."""
     case = CASES[name]
     plan_pages(aws, case, [[0]])
     run = invoke(*list_cmd(case))
+    assert (run.status, run.err) == (0, "")
+    header, row = run.out.splitlines()
+    expected = ["id", "name", "status", "state", "age", "duration"]
+    if name == "iot":
+        expected.remove("name")
+    assert header.split() == expected
+    assert row.split()[0] == expected_job(name, 0)["id"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_table_wide_shows_whole_arns(aws: FakeAWS, name: str) -> None:
+    case = CASES[name]
+    plan_pages(aws, case, [[0]])
+    run = invoke(*list_cmd(case, "-o", "wide"))
     assert (run.status, run.err) == (0, "")
     header, row = run.out.splitlines()
     assert header.split() == list(FIELDS)
@@ -148,6 +164,7 @@ def test_table_default_columns_show_whole_arns(aws: FakeAWS, name: str) -> None:
     ("fmt", "out", "err"),
     [
         ("table", "", "No jobs found.\n"),
+        ("wide", "", "No jobs found.\n"),
         ("json", "[]\n", ""),
         ("jsonl", "", ""),
         ("csv", ",".join(FIELDS) + "\n", ""),

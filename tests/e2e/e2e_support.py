@@ -28,7 +28,8 @@ JOBCTL = BIN / "jobctl"
 AWS = BIN / "aws"
 MOTO_SERVER = BIN / "moto_server"
 
-FORMATS = ("table", "json", "jsonl", "csv", "tsv")
+# Every format that carries every normalized field (-o table shows a compact subset).
+FORMATS = ("wide", "json", "jsonl", "csv", "tsv")
 SERVICES = ("amplify", "amplify-backend", "iot", "batch", "snowball")
 DEMO_REGIONS = ("us-east-1", "us-west-2", "eu-west-1")
 HINT = re.compile(r"^jobctl: resume with --starting-token (\S+)$")
@@ -158,7 +159,7 @@ def parse(fmt: str, text: str) -> list[dict[str, Any]]:
             assert len(cells) == len(header), line
             rows.append(dict(zip(header, cells, strict=True)))
         return rows
-    if fmt == "table":
+    if fmt in ("table", "wide"):
         return parse_table(text)
     raise ValueError(fmt)
 
@@ -169,31 +170,20 @@ def _tsv_unescape(value: str) -> str:
 
 
 def parse_table(text: str) -> list[dict[str, Any]]:
-    """Plain aligned text (stdout is not a terminal): columns are the runs of character
-    positions that some line fills, separated by gaps of two or more blanks in every line."""
+    """Plain text (stdout is not a terminal): cells are separated by two or more blanks
+    (job data here never holds two blanks in a row, and an empty cell is "-"). Lines are
+    not cut at the header's positions: a piped table widens its columns page by page,
+    so a later page may sit right of the header."""
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines:
         return []
-    width = max(len(line) for line in lines)
-    padded = [line.ljust(width) for line in lines]
-    used = [any(line[i] != " " for line in padded) for i in range(width)]
-    spans: list[tuple[int, int]] = []
-    start: int | None = None
-    blanks = 0
-    for i, filled in enumerate([*used, False, False]):
-        if filled:
-            if start is None:
-                start = i
-            blanks = 0
-        elif start is not None:
-            blanks += 1
-            if blanks == 2:
-                spans.append((start, i - 1))
-                start = None
-    header = [padded[0][a:b].strip() for a, b in spans]
-    assert header == padded[0].split(), f"cannot split the table's header: {padded[0]!r}"
-    return [{name: line[a:b].strip() for name, (a, b) in zip(header, spans, strict=True)}
-            for line in padded[1:]]  # fmt: skip
+    header = lines[0].split()
+    rows = []
+    for line in lines[1:]:
+        cells = re.split(r"  +", line.strip())
+        assert len(cells) == len(header), f"cannot split a row under the header: {line!r}"
+        rows.append(dict(zip(header, cells, strict=True)))
+    return rows
 
 
 # -- the truth: plain boto3 walks of the sandbox ------------------------------------------

@@ -36,9 +36,9 @@ DISCOVERED = {"amplify-backend", "batch"}
 
 @pytest.fixture(scope="session")
 def format_runs(demo_sandbox: Any, e2e_tmp: Any) -> dict[tuple[str, str], Run]:
-    """All 25 runs at once, side by side, before any test changes the sandbox."""
+    """All 30 runs at once, side by side, before any test changes the sandbox."""
     parents = demo_sandbox.parents()
-    cases = [(service, fmt) for service in SERVICES for fmt in FORMATS]
+    cases = [(service, fmt) for service in SERVICES for fmt in (*FORMATS, "table")]
     commands = [[service, *ARGS[service](parents), "-o", fmt] for service, fmt in cases]
     runs = jobctl_many(commands, demo_sandbox.endpoint_url, env=fake_env(e2e_tmp))
     return dict(zip(cases, runs, strict=True))
@@ -70,9 +70,9 @@ def test_format_lists_every_job(format_runs, expected, service, fmt):
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_formats_carry_the_same_rows(format_runs, service):
-    """The table, CSV and TSV show the same normalized values as JSON (nulls are '-' in
-    the table and empty in CSV/TSV). Fanned-out parents arrive in any order between runs,
-    so rows are compared in ID order."""
+    """The wide table, CSV and TSV show the same normalized values as JSON (nulls are '-'
+    in the table and empty in CSV/TSV). Fanned-out parents arrive in any order between
+    runs, so rows are compared in ID order."""
 
     def rows_of(fmt: str) -> list[dict[str, Any]]:
         return sorted(parse(fmt, format_runs[service, fmt].out), key=lambda r: (r["id"], r["arn"]))
@@ -80,11 +80,31 @@ def test_formats_carry_the_same_rows(format_runs, service):
     reference = rows_of("json")
     assert rows_of("jsonl") == reference
     columns = COLUMNS + (["parent"] if service in DISCOVERED else [])
-    for fmt, null in (("csv", ""), ("tsv", ""), ("table", "-")):
+    for fmt, null in (("csv", ""), ("tsv", ""), ("wide", "-")):
         rows = rows_of(fmt)
         assert [list(row) for row in rows] == [columns] * len(reference)
         for row, ref in zip(rows, reference, strict=True):
             assert row == {c: null if ref[c] is None else str(ref[c]) for c in columns}, fmt
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_compact_table_lists_the_same_jobs(format_runs, service):
+    """The default table: the job's own columns (a parent when one was discovered), every
+    job once, its ID whole and its state the same as in JSON."""
+    run = format_runs[service, "table"]
+    assert (run.status, run.err) == (0, ""), run.describe()
+    rows = parse("table", run.out)
+    expected = ["id", "name", "status", "state", "age", "duration"]
+    if service == "iot":
+        expected.remove("name")  # IoT's name is its ID
+    if service in DISCOVERED:
+        expected.insert(0, "parent")
+    assert [list(row) for row in rows] == [expected] * len(rows)
+    reference = parse("json", format_runs[service, "json"].out)
+    assert sorted((r["id"], r["state"]) for r in rows) == sorted(
+        (r["id"], r["state"]) for r in reference
+    )
+    assert all(row["age"] != "-" for row in rows)  # every demo job has a creation time
 
 
 def test_json_carries_raw_items_with_iso_times(format_runs):
