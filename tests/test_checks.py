@@ -390,12 +390,16 @@ def test_amplify_backend_id_goes_to_the_server_with_the_same_result(
     assert (ids(one), sorted(ids(two))) == (["be-2"], ["be-2", "be-3"])
 
 
-def test_batch_without_status_says_the_api_lists_running_only(url: str) -> None:
-    run = invoke(
+def test_batch_without_status_lists_every_status_so_fail_on_failed_can_fail(url: str) -> None:
+    """The API alone lists RUNNING jobs only: jobctl inheriting that made this CI check
+    pass whatever had failed (a check that could never fail)."""
+    run = invoke("batch", "--endpoint-url", url, "--job-queue", "ci", "--fail-on", "failed")
+    assert run.status == 6, run.err
+    assert 'jobctl: batch b-3 "lint" is failed: Essential container exited' in run.err_lines
+    state = invoke(
         "batch", "--endpoint-url", url, "--job-queue", "ci", "--state", "failed", "-o", "jsonl"
     )
-    assert (run.status, run.out) == (0, "")
-    assert "batch without --status lists RUNNING jobs only" in run.err
+    assert ([job["id"] for job in state.jsonl], state.err) == (["b-3"], "")
 
 
 def test_max_items_counts_filtered_jobs_and_resumes_exactly(url: str) -> None:

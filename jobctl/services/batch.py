@@ -1,10 +1,12 @@
 """AWS Batch service jobs (SageMaker training via Batch): `ListServiceJobs` of a queue.
 
 The API takes one filter at a time (SHARE_IDENTIFIER or QUOTA_SHARE_NAME may join a
-status), ignores the
-status when another filter is given, and lists only RUNNING jobs when given neither. The
-plan below serves every combination of flags: one filter goes to the server, the rest is
-applied to the job stream, so nothing the user asked for is dropped.
+status), ignores the status when another filter is given, and lists only RUNNING jobs when
+given neither. jobctl does not inherit that last default: without --status it lists every
+status, like every other service, so a `--fail-on failed` check can fail (`--status
+running` asks for the API's default). The plan below serves every combination of flags:
+one filter goes to the server, the rest is applied to the job stream, so nothing the
+user asked for is dropped.
 """
 
 from __future__ import annotations
@@ -121,9 +123,9 @@ def plan_with(
     "narrow" ones combine with jobStatus. --created-after/--created-before are inclusive;
     the API's bounds are strict, so the server gets the neighbouring millisecond.
     """
-    statuses = tuple(values.get("status") or ())
+    statuses = tuple(values.get("status") or ("all",))  # no --status: every status
     every_status = "all" in statuses
-    named_statuses = tuple(dict.fromkeys(statuses)) if statuses and not every_status else ()
+    named_statuses = () if every_status else tuple(dict.fromkeys(statuses))
     if named_statuses and known:
         # A status this API does not have (ListJobs has no SCHEDULED): no job of it can
         # be in it, and asking would be refused.
@@ -157,6 +159,9 @@ def plan_with(
         # Every status in ONE stream ordered by the immutable createdAt: a job changing
         # state mid-listing neither moves nor vanishes, which per-status calls cannot
         # promise (a job could leave a status not yet listed for one already listed).
+        # AFTER_CREATED_AT 0 does that. A narrow filter (SHARE_IDENTIFIER) is not sent
+        # instead: the model does not say whether, without jobStatus, it lists every
+        # status or RUNNING only, and guessing wrong would lose jobs silently.
         everything = {"name": "AFTER_CREATED_AT", "values": ["0"]}
         client_side += [check for _, check in narrow]
         queries = (Query("main", {**base, "filters": [everything]}),)
@@ -215,29 +220,22 @@ def _statuses_for(statuses: tuple[str, ...], states: tuple[str, ...]) -> tuple[s
 
 def push_down(values: Values, narrowing: Narrowing) -> Pushed:
     """--since (else --until) becomes the AFTER/BEFORE_CREATED_AT filter when the user gave
-    none of the API's filters and named the statuses (without --status the API lists
-    RUNNING jobs only, and a filter would lift that default). Then, when no filter went
-    to the server, --state narrows the statuses: `--status all` becomes the one status of
-    a state that has only one (failed, running, succeeded), and named statuses lose those
-    outside the states. Not under --watch."""
+    none of the API's filters. Then, when no filter went to the server, --state narrows
+    the statuses: every status (no --status, or `all`) becomes the one status of a state
+    that has only one (failed, running, succeeded), and named statuses lose those outside
+    the states. Not under --watch, where a watched job leaves its first state."""
     pushed = dict(values)
-    notes: list[str] = []
     has_filter = any(values.get(flag) for flag in _FILTER_FLAGS)
-    statuses = tuple(values.get("status") or ())
-    if statuses and not has_filter:
+    statuses = tuple(values.get("status") or ("all",))
+    if not has_filter:
         if narrowing.since:
             pushed["created_after"] = narrowing.since
         elif narrowing.until:
             pushed["created_before"] = narrowing.until
     filtered = any(pushed.get(flag) for flag in _FILTER_FLAGS)
-    if statuses and narrowing.states and not narrowing.watch and not filtered:
+    if narrowing.states and not narrowing.watch and not filtered:
         pushed["status"] = _statuses_for(statuses, narrowing.states)
-    if not statuses and not has_filter and (narrowing.states or narrowing.since):
-        notes.append(
-            "jobctl: note: batch without --status lists RUNNING jobs only (the API's "
-            "default); add --status all to filter every job"
-        )
-    return Pushed(pushed, tuple(notes))
+    return Pushed(pushed)
 
 
 SPEC = ServiceSpec(
@@ -252,9 +250,10 @@ SPEC = ServiceSpec(
     summary="List the jobs of AWS Batch job queues.",
     description="Every kind of queue: jobctl asks each queue's type (DescribeJobQueues) "
     "and lists SAGEMAKER_TRAINING queues with ListServiceJobs, ECS, Fargate and EKS "
-    "queues with ListJobs. Without --status or a filter, the API returns only RUNNING "
-    "jobs; --status all lists every status. Filters the API cannot combine are applied "
-    "by jobctl to the job stream, so every flag is honoured.",
+    "queues with ListJobs. Every status by default, in one stream ordered by creation "
+    "time (the API alone would return RUNNING jobs only: --status running asks for "
+    "that). Filters the API cannot combine are applied by jobctl to the job stream, so "
+    "every flag is honoured.",
     flags=(
         Flag(
             "--job-queue",
@@ -271,8 +270,8 @@ SPEC = ServiceSpec(
         Flag(
             "--status",
             "jobStatus",
-            "Only jobs with this status; repeat for several; 'all' for every status "
-            "(default: RUNNING only, as the API does).",
+            "Only jobs with this status; repeat for several (default, or 'all': every "
+            "status; RUNNING alone is the API's own default).",
             enum_member="jobStatus",
             extra_choices=("all",),
             multiple=True,
@@ -323,8 +322,6 @@ SPEC = ServiceSpec(
     to_job=to_job,
     states=STATES,
     reason_field="statusReason",
-    # jobctl all lists every status, not the API's RUNNING-only default.
-    all_defaults={"status": ("all",)},
     push_down=push_down,
     plan=plan,
     parents=("job_queue",),

@@ -4,7 +4,8 @@ an array or multi-node parallel job.
 `jobctl batch` lists each queue with the API its type needs: this one for every queue that
 is not SAGEMAKER_TRAINING (see batch.py for ListServiceJobs). What botocore's model says of
 ListJobs, relied on here: one filter at a time (SHARE_IDENTIFIER may join jobStatus, every
-other filter lists every status); only RUNNING jobs without a status or filter; results
+other filter lists every status); only RUNNING jobs without a status or filter (jobctl
+asks for every status unless told otherwise, as for ListServiceJobs); results
 newest first by createdAt; filters do not apply to the children of an array or multi-node
 job (listed with arrayJobId / multiNodeJobId instead of a queue); up to 1000 jobs a page
 with jobStatus, 100 with filters.
@@ -51,7 +52,7 @@ def _children(values: Mapping[str, Any]) -> Plan:
         base: dict[str, Any] = {"arrayJobId": values["array_job_id"]}
     else:
         base = {"multiNodeJobId": values["multi_node_job_id"]}
-    statuses = tuple(values.get("status") or ())
+    statuses = tuple(values.get("status") or ("all",))  # no --status: every status
     if "all" in statuses:
         statuses = known_statuses()
     queries = tuple(
@@ -133,7 +134,6 @@ SPEC = ServiceSpec(
     to_job=batch.to_job,
     states=STATES,
     reason_field="statusReason",
-    all_defaults=batch.SPEC.all_defaults,
     push_down=batch.push_down,
     plan=plan,
     parents=("job_queue",),

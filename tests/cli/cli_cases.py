@@ -164,7 +164,8 @@ CASES = {
             ("--job-queue", "training"),
             "batch",
             "list_service_jobs",
-            {"jobQueue": "training"},
+            # Every status: one stream ordered by creation time, not the API's RUNNING only.
+            {"jobQueue": "training", "filters": [{"name": "AFTER_CREATED_AT", "values": ["0"]}]},
             "maxResults",
             "nextToken",
             "nextToken",

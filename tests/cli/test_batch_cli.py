@@ -93,8 +93,15 @@ def listing(*args: str) -> Run:
     return run
 
 
-def test_no_status_is_running_only(batch: BatchService) -> None:
-    assert ids(listing()) == where(lambda j: j["status"] == "RUNNING")
+def test_no_status_lists_every_status(batch: BatchService) -> None:
+    """The API alone lists RUNNING jobs only; jobctl lists every job, as for every other
+    service, so a --fail-on failed check can fail."""
+    assert sorted(ids(listing())) == sorted(where(lambda j: True))
+    assert batch.calls[-1]["filters"] == [{"name": "AFTER_CREATED_AT", "values": ["0"]}]
+
+
+def test_status_running_asks_for_the_api_default(batch: BatchService) -> None:
+    assert ids(listing("--status", "running")) == where(lambda j: j["status"] == "RUNNING")
 
 
 @pytest.mark.parametrize("concurrency", ["1", "8"])

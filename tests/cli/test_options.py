@@ -290,12 +290,12 @@ def test_service_help_lists_every_flag_and_shared_option(name: str) -> None:
         assert option in text, option
 
 
-def test_batch_help_says_the_default_is_running_only() -> None:
+def test_batch_help_says_the_default_is_every_status() -> None:
     text = " ".join(
         CliRunner().invoke(cli, prog_name="jobctl", args=["batch", "--help"]).stdout.split()
     )
-    assert "RUNNING" in text and "'all'" in text
-    assert "only RUNNING jobs" in text or "RUNNING only" in text
+    assert "Every status by default" in text
+    assert "--status running asks for that" in text  # the API's own RUNNING-only default
 
 
 def test_iot_help_lists_statuses() -> None:

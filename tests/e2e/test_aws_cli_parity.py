@@ -26,8 +26,10 @@ def test_aws_cli_and_jobctl_list_the_same_jobs(demo):
                              "--backend-environment-name", env],
                             "Jobs", "JobId", ["--app-id", backend_app, "--env", env]),
         "iot": (["iot", "list-jobs"], "jobs", "jobId", []),
+        # The AWS CLI keeps the API's RUNNING-only default; jobctl lists every status
+        # unless asked for RUNNING.
         "batch": (["batch", "list-service-jobs", "--job-queue", queue], "jobSummaryList",
-                  "jobId", ["--job-queue", queue]),
+                  "jobId", ["--job-queue", queue, "--status", "running"]),
         "snowball": (["snowball", "list-jobs"], "JobListEntries", "JobId", []),
     }  # fmt: skip
     environ = {**os.environ, "AWS_DEFAULT_REGION": "us-east-1", "AWS_PAGER": ""}

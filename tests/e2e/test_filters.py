@@ -198,7 +198,11 @@ def cases(demo: Any) -> list[Case]:
              ("iot", "--status", "IN_PROGRESS", "--namespace-id", "greengrass"),
              iot(status="IN_PROGRESS", namespaceId="greengrass")),
         # Batch: statuses
-        Case("batch-default-running", "demo", ("batch", "--job-queue", busy_queue),
+        # No --status: every status (the API alone would list RUNNING only).
+        Case("batch-default-every-status", "demo", ("batch", "--job-queue", busy_queue),
+             batch("all", queue=busy_queue)),
+        Case("batch-running-is-the-api-default", "demo",
+             ("batch", "--job-queue", busy_queue, "--status", "running"),
              batch(queue=busy_queue)),
         Case("batch-one-status", "demo", ("batch", "--job-queue", busy_queue,
                                           "--status", "FAILED"),
@@ -289,7 +293,7 @@ CASE_NAMES = [
     "backend-operation", "backend-status-any-case", "backend-operation-status", "iot-status",
     "iot-status-any-case", "iot-target-selection", "iot-thing-group-name",
     "iot-thing-group-id", "iot-namespace", "iot-combined", "iot-combined-crafted",
-    "batch-default-running", "batch-one-status", "batch-several-statuses",
+    "batch-default-every-status", "batch-running-is-the-api-default", "batch-one-status", "batch-several-statuses",
     "batch-all-statuses", "batch-name-exact-any-case", "batch-name-exact-is-not-prefix",
     "batch-name-prefix", "batch-name-prefix-demo", "batch-created-after",
     "batch-created-before", "batch-created-after-inclusive", "batch-created-before-inclusive",

@@ -120,10 +120,18 @@ def _item(**fields: Any) -> dict[str, Any]:
     return item
 
 
-def test_batch_no_flags_keeps_the_api_default() -> None:
+def test_batch_no_flags_lists_every_status_in_one_stream() -> None:
+    """Not the API's RUNNING-only default: the same one stream as --status all."""
     plan = _batch()
-    assert _params(plan) == [("main", {"jobQueue": "q"})]
+    everything = {"jobQueue": "q", "filters": [{"name": "AFTER_CREATED_AT", "values": ["0"]}]}
+    assert _params(plan) == [("main", everything)]
+    assert _params(_batch(status=("all",))) == _params(plan)
     assert plan.keep is None
+
+
+def test_batch_status_running_asks_for_the_api_default() -> None:
+    plan = _batch(status=("RUNNING",))
+    assert _params(plan) == [("status=RUNNING", {"jobQueue": "q", "jobStatus": "RUNNING"})]
 
 
 def test_batch_one_status() -> None:
@@ -239,12 +247,15 @@ def test_batch_share_and_status_go_to_the_server_together() -> None:
     assert plan.keep is None
 
 
-def test_batch_share_alone() -> None:
+def test_batch_share_alone_is_every_status_filtered_by_share() -> None:
+    """No status is every status: one AFTER_CREATED_AT 0 stream, the share checked on it
+    (as with --status all: SHARE_IDENTIFIER without a status may mean RUNNING only)."""
     plan = _batch(share_identifier="team-a")
     assert _params(plan) == [
-        ("main", {"jobQueue": "q", "filters": [{"name": "SHARE_IDENTIFIER", "values": ["team-a"]}]})
+        ("main", {"jobQueue": "q", "filters": [{"name": "AFTER_CREATED_AT", "values": ["0"]}]})
     ]
-    assert plan.keep is None
+    assert plan.keep is not None
+    assert plan.keep(_item(shareIdentifier="team-a")) and not plan.keep(_item(shareIdentifier="b"))
 
 
 def test_batch_share_and_job_name_filter_share_on_the_stream() -> None:
