@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import IntEnum
 
 
@@ -164,6 +165,14 @@ def _classify(exc: BaseException, *, service: str | None, used_token: bool) -> J
     ):
         hint = "configure credentials (aws configure, AWS_PROFILE) or try --sandbox"
         return AuthError(f"{where}{one_line(str(exc))}", hint=hint)
+    if isinstance(exc, bce.ConfigParseError):
+        # Local configuration, not the service: like an unknown profile, a credentials
+        # and configuration problem (exit 4), with where to look.
+        return AuthError(
+            f"{where}{one_line(str(exc))}",
+            hint="fix the file's syntax ([section] headers, key = value lines), or point "
+            "AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE elsewhere",
+        )
     if isinstance(exc, bce.NoRegionError):
         return UsageError(f"{where}no region given", hint="pass --region or set AWS_REGION")
     if isinstance(exc, bce.ParamValidationError):
@@ -186,6 +195,15 @@ def _classify(exc: BaseException, *, service: str | None, used_token: bool) -> J
     if isinstance(exc, bce.BotoCoreError):
         return ServiceError(f"{where}{one_line(str(exc))}")
     return JobctlError(f"internal error: {type(exc).__name__}: {one_line(str(exc))}")
+
+
+_URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^/@\s:]*:)[^@/\s]*@")
+
+
+def redact_url(text: str) -> str:
+    """Text with the password of any URL in it (`http://user:PASS@host`) hidden: error
+    lines and --debug logs quote endpoint URLs."""
+    return _URL_PASSWORD.sub(r"\1[REDACTED]@", text)
 
 
 def one_line(text: str, limit: int = 300) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from jobctl import __version__
-from jobctl.errors import UsageError
+from jobctl.errors import UsageError, redact_url
 
 # Standard retry mode with a stated budget: 5 attempts in all (the first and 4 retries),
 # with botocore's exponential backoff and jitter. AWS_MAX_ATTEMPTS overrides the count.
@@ -76,20 +76,26 @@ def read_timeout() -> float:
 
 def check_endpoint_url(url: str | None, source: str) -> None:
     """A usage error for an endpoint botocore would refuse with a bare ValueError (or
-    would send nowhere useful), before any request."""
-    if not url:
+    would send nowhere useful), before any request. An empty value given on purpose
+    (`--endpoint-url ''`) is refused too: it is not "no endpoint"."""
+    if url is None:
         return
     from urllib.parse import urlsplit
+
+    from botocore.utils import is_valid_endpoint_url, is_valid_ipv6_endpoint_url
 
     try:
         parts = urlsplit(url)
         valid = parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in url
         parts.port  # noqa: B018 -- raises ValueError when out of range
+        # botocore's own rule for the host (no leading hyphen, no underscore, ...).
+        valid = valid and bool(is_valid_endpoint_url(url) or is_valid_ipv6_endpoint_url(url))
     except ValueError:
         valid = False
     if not valid:
         raise UsageError(
-            f"{source}: {url!r} is not an http:// or https:// URL",
+            f"{source}: {redact_url(url)!r} is not an http:// or https:// URL with a valid "
+            "host name",
             hint="for example --endpoint-url http://127.0.0.1:4599",
         )
 

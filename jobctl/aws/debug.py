@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from jobctl.aws.clients import Clients
+from jobctl.errors import redact_url
 
 _SECRET_PATTERNS = [
     re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?)[^'\",}\n]+"),
@@ -37,6 +38,7 @@ class RedactingHandler(logging.StreamHandler):  # type: ignore[type-arg]
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
+    text = redact_url(text)
     for pattern in _SECRET_PATTERNS:
         text = pattern.sub(r"\1[REDACTED]", text)
     for secret in secrets:

@@ -15,7 +15,7 @@ import click
 
 from jobctl import __version__, registry, signals
 from jobctl.cli.context import Run
-from jobctl.errors import ExitStatus, Interrupted, JobctlError, classify, one_line
+from jobctl.errors import ExitStatus, Interrupted, JobctlError, classify, one_line, redact_url
 from jobctl.output.streams import Streams, silence_stdout
 from jobctl.output.text import terminal_safe
 
@@ -145,7 +145,8 @@ def _show_usage_error(exc: click.UsageError) -> None:
     """One line in jobctl's own form, where click prints three ("Usage:", "Try", "Error:"):
     `jobctl: Invalid value for '--status': … (see 'jobctl batch --help')`."""
     where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
-    print(f"jobctl: {one_line(exc.format_message(), 2000)}{where}", file=sys.stderr)
+    message = redact_url(one_line(exc.format_message(), 2000))
+    print(f"jobctl: {message}{where}", file=sys.stderr)
 
 
 @click.group(

@@ -75,9 +75,22 @@ def _columns(
     if value is None:
         return None
     known = _column_names()
-    names = tuple(part.strip() for part in value.split(",") if part.strip())
-    if not names:
+    names = tuple(part.strip() for part in value.split(","))
+    if not any(names):
         raise click.BadParameter("name at least one column")
+    if "" in names:
+        raise click.BadParameter(
+            f"an empty column name in {value!r}: separate names with one comma"
+        )
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise click.BadParameter(f"{', '.join(repeated)} named twice: name each column once")
+    broken = [n for n in names if n.startswith("raw.") and "" in n[4:].split(".")]
+    if broken:
+        raise click.BadParameter(
+            f"{', '.join(broken)}: name a field of the service's item after raw. "
+            "(raw.FIELD or raw.FIELD.SUBFIELD)"
+        )
     unknown = [n for n in names if n not in known and not n.startswith("raw.")]
     if unknown:
         raise click.BadParameter(

@@ -97,7 +97,8 @@ def list_jobs(
     max_attempts()  # and so is a bad AWS_MAX_ATTEMPTS
     check_endpoint_url(settings.endpoint_url, "--endpoint-url")
     if not settings.sandbox:  # --sandbox's own endpoint wins over the variable
-        check_endpoint_url(os.environ.get("AWS_ENDPOINT_URL"), "AWS_ENDPOINT_URL")
+        # An empty variable is unset, as botocore reads it; an empty --endpoint-url is not.
+        check_endpoint_url(os.environ.get("AWS_ENDPOINT_URL") or None, "AWS_ENDPOINT_URL")
     names = [part.spec.name for part in parts]
     query = fingerprint(
         {

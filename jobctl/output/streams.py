@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TextIO
 
-from jobctl.errors import JobctlError
+from jobctl.errors import JobctlError, redact_url
 from jobctl.output.text import terminal_safe
 
 
@@ -36,7 +36,7 @@ class Streams:
 
     def say(self, message: str) -> None:
         """One line on stderr, made terminal-safe (messages quote job data and server text)."""
-        self.stderr.write(terminal_safe(message) + "\n")
+        self.stderr.write(terminal_safe(redact_url(message)) + "\n")
         self.stderr.flush()
 
     def report(
@@ -49,7 +49,7 @@ class Streams:
             # Made terminal-safe line by line: exception messages quote server text.
             lines = traceback.format_exception(type(cause), cause, cause.__traceback__)
             for line in "".join(lines).splitlines():
-                self.stderr.write(terminal_safe(line) + "\n")
+                self.stderr.write(terminal_safe(redact_url(line)) + "\n")
         self.say(f"jobctl: {error.message}")
         if error.hint:
             self.say(f"jobctl: hint: {error.hint}")

@@ -99,6 +99,32 @@ def test_an_unknown_profile_without_a_region_is_one_line_too(tmp_path: Path) -> 
     assert len(run.err_lines) == 2
 
 
+@pytest.mark.parametrize(
+    "text", ["[default\nregion = us-east-1\n", "[default]\nregion us-east-1\n"]
+)
+def test_a_malformed_config_file_is_exit_4_with_a_hint(sb: Any, tmp_path: Path, text: str) -> None:
+    """Local configuration, not the service (it was exit 5, "service failure", no hint)."""
+    config = _empty_config(tmp_path)
+    (tmp_path / "config").write_text(text)
+    run = jobctl("iot", url=sb.endpoint_url, **config)
+    assert run.status == 4, run.err
+    assert run.err_lines[0].endswith(f"Unable to parse config file: {tmp_path / 'config'}")
+    assert run.err_lines[1].startswith("jobctl: hint: fix the file's syntax")
+    assert len(run.err_lines) == 2
+    assert sb.requests == []
+
+
+def test_a_password_in_an_endpoint_url_is_never_printed(tmp_path: Path) -> None:
+    """An endpoint with user:password (a proxy-style URL): hidden in the error line and
+    everywhere in --debug's log."""
+    url = "http://jobuser:Pa55w0rdX@127.0.0.1:9"
+    for extra in ((), ("--debug",)):
+        run = jobctl("iot", "--endpoint-url", url, *extra, AWS_MAX_ATTEMPTS="1")
+        assert run.status == 5, run.err
+        assert "Pa55w0rdX" not in run.err and "Pa55w0rdX" not in run.out
+        assert "jobuser:[REDACTED]@127.0.0.1:9" in run.err_lines[-1]
+
+
 SSO_CONFIG = """\
 [profile work]
 sso_session = corp

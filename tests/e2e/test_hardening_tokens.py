@@ -197,6 +197,10 @@ def test_a_token_the_service_rejects_asks_to_rerun_without_it(quiet: Any, servic
 # -- arguments ---------------------------------------------------------------------------
 
 BAD_ARGUMENTS = {
+    "columns-twice": (["iot", "--columns", "id,id"], "id named twice"),
+    "columns-empty-name": (["iot", "--columns", "id,,name"], "an empty column name"),
+    "columns-bare-raw": (["iot", "--columns", "raw."], "name a field of the service's item"),
+    "columns-raw-empty-part": (["iot", "--columns", "raw.a..b"], "name a field"),
     "page-size-zero": (["iot", "--page-size", "0"], "--page-size"),
     "page-size-negative": (["iot", "--page-size", "-5"], "--page-size"),
     "page-size-not-a-number": (["iot", "--page-size", "ten"], "--page-size"),
@@ -307,6 +311,9 @@ def test_valid_edge_arguments_are_accepted(quiet: Any, args: list[str]) -> None:
         "ftp://127.0.0.1:9",
         "http://[::1",
         "http://127.0.0.1:99999",
+        # hosts botocore itself refuses (with a bare ValueError: it was exit 1)
+        "http://-bad-host",
+        "http://a_b.example",
     ],
 )
 @pytest.mark.parametrize("how", ["--endpoint-url", "AWS_ENDPOINT_URL"])
@@ -316,6 +323,20 @@ def test_a_malformed_endpoint_url_is_a_usage_error(how: str, url: str) -> None:
     else:
         run = jobctl("iot", AWS_ENDPOINT_URL=url)
     assert run.status == 2, run.err
-    assert run.err_lines[0] == f"jobctl: {how}: {url!r} is not an http:// or https:// URL"
+    assert run.err_lines[0] == (
+        f"jobctl: {how}: {url!r} is not an http:// or https:// URL with a valid host name"
+    )
     assert run.err_lines[1].startswith("jobctl: hint: ")
     assert len(run.err_lines) == 2
+
+
+def test_an_empty_endpoint_url_is_refused_but_an_empty_variable_is_unset() -> None:
+    """`--endpoint-url ''` is a mistake (it was a bare ValueError, exit 1); an empty
+    AWS_ENDPOINT_URL is unset, as botocore reads it."""
+    run = jobctl("iot", "--endpoint-url", "")
+    assert run.status == 2, run.err
+    assert run.err_lines[0].startswith("jobctl: --endpoint-url: '' is not an http://")
+    # No region either, so the run stops before any request (never towards AWS).
+    unset = jobctl("iot", AWS_ENDPOINT_URL="", AWS_REGION=None, AWS_DEFAULT_REGION=None)
+    assert unset.status == 2, unset.err
+    assert "no region given" in unset.err and "endpoint" not in unset.err
