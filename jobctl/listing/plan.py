@@ -146,6 +146,24 @@ class _TargetDiscovery:
         return self.memo.get(self.target, key, compute)
 
 
+def _one_per_view(spec: ServiceSpec, regions: list[str]) -> list[tuple[str, str]]:
+    """(region to ask, region to show) for each region of a listing. Regions whose
+    listings show one view (Snowball's US regions) are asked once: through us-east-1 when
+    it is asked, else the first of them asked; their jobs show the view's name."""
+    asked: list[tuple[str, str]] = []
+    views: dict[str, int] = {}
+    for region in regions:
+        view = spec.view_of(region)
+        if view is None:
+            asked.append((region, region))
+        elif view not in views:
+            views[view] = len(asked)
+            asked.append((region, view))
+        elif region == "us-east-1":
+            asked[views[view]] = (region, view)
+    return asked
+
+
 def _label(parent: Mapping[str, str]) -> str:
     return ",".join(f"{name}={value}" for name, value in parent.items())
 
@@ -161,13 +179,14 @@ def build_streams(
     profiles: list[str | None] = [*split_list(settings.profile)] or [base.profile]
     asked_regions = split_list(settings.region)
     several_profiles = len(profiles) > 1
-    jobs: list[tuple[Part, Target, str]] = []
+    jobs: list[tuple[Part, Target, str, str]] = []  # part, target, target key, job region
     for part in parts:
         for profile in profiles:
             target0 = replace(base, profile=profile, region=None)
-            for region in regions_for(part.spec, asked_regions, clients, target0):
+            regions = regions_for(part.spec, asked_regions, clients, target0)
+            for region, shown in _one_per_view(part.spec, regions):
                 target = replace(target0, region=region)
-                jobs.append((part, target, f"{profile or ''}@{region}"))
+                jobs.append((part, target, f"{profile or ''}@{shown}", shown))
 
     memo = _Memo()
 
@@ -182,19 +201,19 @@ def build_streams(
         return discover
 
     found = run_parallel(
-        [parents_of(part, target) for part, target, _ in jobs], settings.concurrency
+        [parents_of(part, target) for part, target, _, _ in jobs], settings.concurrency
     )
     streams: list[Stream] = []
     failures: list[TargetFailure] = []
-    for (part, target, target_key), parents in zip(jobs, found, strict=True):
+    for (part, target, target_key, shown), parents in zip(jobs, found, strict=True):
         spec = part.spec
-        where = f"{spec.service} {target.region}" + (
+        where = f"{spec.service} {shown}" + (
             f" profile={target.profile}" if several_profiles else ""
         )
         if isinstance(parents, BaseException):
             error = classify(parents, service=spec.service)
             prefix = f"{spec.service}: "
-            several_targets = len({t for p, t, _ in jobs if p.spec.service == spec.service}) > 1
+            several_targets = len({t for p, t, _, _ in jobs if p.spec.service == spec.service}) > 1
             if several_targets and error.message.startswith(prefix):
                 # Name the target, so the user knows which part of a fan-out is missing.
                 error.message = f"{where}: {error.message[len(prefix) :]}"
@@ -217,14 +236,13 @@ def build_streams(
                     x for x in (parent_label, "" if query.key == "main" else query.key) if x
                 )
                 label = f"{where} {detail}".strip()
-                assert target.region is not None
                 streams.append(
                     Stream(
                         key,
                         spec,
                         target,
                         query,
-                        target.region,
+                        shown,
                         label,
                         plan.keep,
                         extra=dict(stream_extra),

@@ -1,4 +1,12 @@
-"""AWS Snow Family jobs: `ListJobs` of the account and region."""
+"""AWS Snow Family jobs: `ListJobs` of the account and region.
+
+What botocore's model says of ListJobs, relied on here: "Calling this API action in one of
+the US regions will return jobs from the list of all jobs associated with this account in
+all US regions." So the US regions are one view: jobctl lists it once (through us-east-1
+when it is asked, else the first US region asked), and a job listed there has the region
+`us` — the API does not say which US region it lives in, and naming the region asked
+would be wrong for the jobs of the others. Other regions list their own jobs.
+"""
 
 from __future__ import annotations
 
@@ -45,6 +53,11 @@ def to_job(item: Mapping[str, Any], region: str) -> Job:
     }
 
 
+def region_view(region: str) -> str | None:
+    """Every commercial US region shows the same jobs (GovCloud is its own partition)."""
+    return "us" if region.startswith("us-") and not region.startswith("us-gov-") else None
+
+
 SPEC = ServiceSpec(
     service="snowball",
     name="snowball",
@@ -54,12 +67,15 @@ SPEC = ServiceSpec(
     result_key="JobListEntries",
     limit_member="MaxResults",
     summary="List AWS Snow Family jobs.",
-    description="Every Snowball job of the account and region; the API takes no filter.",
+    description="Every Snowball job of the account and region; the API takes no filter. "
+    "A US region lists the jobs of every US region: jobctl lists them once, with the "
+    "region 'us'.",
     flags=(),
     examples=(
         ("Devices on their way or with you", "--state running"),
         ("Every job as CSV, oldest first", "-o csv --sort created_at"),
     ),
     to_job=to_job,
+    region_view=region_view,
     states=STATES,
 )

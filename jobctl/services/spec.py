@@ -145,6 +145,13 @@ class ServiceSpec:
     # Discover even when every parent is named: the parent's kind decides whether this
     # API serves it (a Batch queue's type).
     always_discover: bool = False
+    # For an API whose listing is not regional: the view a region's listing shows
+    # ("us" for every US region of Snowball), or None where it shows its own region.
+    # Regions of one view are listed once, and their jobs' `region` names the view.
+    region_view: Callable[[str], str | None] | None = None
+
+    def view_of(self, region: str) -> str | None:
+        return self.region_view(region) if self.region_view is not None else None
 
     def state_of(self, status: Any) -> str:
         return state_of(status, self.states, any_case=self.states_any_case)
