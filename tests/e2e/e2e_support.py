@@ -316,6 +316,8 @@ def ident(service: str, item: Mapping[str, Any], region: str = "us-east-1") -> t
     job is known by its ARN (which names the app and branch)."""
     if service == "amplify":
         return (service, region, item["jobArn"])
+    if service == "snowball" and region.startswith("us-"):
+        region = "us"  # a US region lists every US region's jobs: jobctl shows "us"
     return (service, region, item[ID_MEMBER[service]])
 
 
