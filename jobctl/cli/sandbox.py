@@ -77,7 +77,7 @@ def _fault_options(command: Any) -> Any:
 @_fault_options
 @click.pass_context
 def sandbox(ctx: click.Context, **options: Any) -> None:
-    """Serve Amplify, AmplifyBackend, IoT, Batch and Snowball job listings locally.
+    """Serve the job listings of every jobctl command locally.
 
     The endpoint speaks the services' real wire protocols, so boto3, the AWS CLI and
     jobctl work against it unchanged. It serves deterministic demo data, or the jobs in
@@ -159,30 +159,15 @@ def _env_lines(url: str, region: str) -> str:
 
 
 def _examples(sb: Any) -> str:
+    """Commands that return data from this sandbox, each API's own (its module's)."""
     parents = sb.parents()
-    url, q = sb.endpoint_url, shlex.quote
+    examples = [
+        example
+        for service in sb.data.catalog
+        if service.examples is not None
+        for example in service.examples(parents)
+    ]
     lines = ["# Then try, for example:"]
-    jobctl: list[str] = []
-    aws: list[str] = []
-    if parents["amplify"]:
-        app, branch = parents["amplify"][0]
-        jobctl.append(f"jobctl amplify --app-id {q(app)} --branch {q(branch)}")
-        aws.append(f"aws amplify list-jobs --app-id {q(app)} --branch-name {q(branch)}")
-    if parents["amplify-backend"]:
-        app, env = parents["amplify-backend"][0]
-        jobctl.append(f"jobctl amplify-backend --app-id {q(app)} --env {q(env)}")
-        aws.append(
-            f"aws amplifybackend list-backend-jobs --app-id {q(app)}"
-            f" --backend-environment-name {q(env)}"
-        )
-    jobctl.append("jobctl iot --status IN_PROGRESS")
-    aws.append("aws iot list-jobs --status IN_PROGRESS")
-    if parents["batch"]:
-        queue = q(parents["batch"][0])
-        jobctl.append(f"jobctl batch --job-queue {queue} --status all")
-        aws.append(f"aws batch list-service-jobs --job-queue {queue}")
-    jobctl.append("jobctl snowball")
-    aws.append("aws snowball list-jobs")
-    lines += [f"#   {line}" for line in jobctl]
-    lines += [f"#   {line} --endpoint-url {url}" for line in aws]
+    lines += [f"#   {example.jobctl}" for example in examples]
+    lines += [f"#   {example.aws} --endpoint-url {sb.endpoint_url}" for example in examples]
     return "\n".join(lines)

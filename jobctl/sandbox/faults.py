@@ -16,7 +16,9 @@ import threading
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-SERVICES = ("amplify", "amplify-backend", "iot", "batch", "snowball")
+from jobctl.sandbox import catalog
+
+SERVICES = catalog.names()
 BAD_BODIES = ("html", "truncated", "no-list")
 TOKEN_LOOPS = ("repeat", "cycle")
 

@@ -1,4 +1,4 @@
-"""The HTTP server: one endpoint for all five services, routed by method, path and headers.
+"""The HTTP server: one endpoint for every service, routed by method, path and headers.
 
 ``Sandbox.handle`` is the whole request pipeline without sockets (route, parse, faults,
 validate, select, paginate, serialize); the request handler class only moves bytes, and
@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jobctl.sandbox import datafile, demo
+from jobctl.sandbox.catalog import SandboxData
 from jobctl.sandbox.faults import Decision, Faults
-from jobctl.sandbox.store import SandboxData
+from jobctl.sandbox.service import Account, Call, Operation, SandboxService, ServiceError
 
 if TYPE_CHECKING:
-    from jobctl.sandbox.handlers import Operation
     from jobctl.sandbox.protocols import HttpRequest, HttpResponse, Route
 
 _CREDENTIAL = re.compile(r"Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/")
@@ -99,20 +99,26 @@ class Sandbox:
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._router: Any = None
-        self._operations: dict[tuple[str, str], Operation] = {}
+        self._operations: dict[tuple[str, str], tuple[SandboxService, Operation]] = {}
+        self.account = Account()
 
     # -- lifecycle -------------------------------------------------------------------------
 
     def start(self) -> Sandbox:
         if self._server is not None:
             raise RuntimeError("the sandbox is already running")
-        from jobctl.sandbox.handlers import OPERATIONS
         from jobctl.sandbox.protocols import Router
-        from jobctl.sandbox.specs import SERVICES
 
-        self._operations = {(op.service, op.name): op for op in OPERATIONS}
+        self._operations = {
+            (service.name, op.name): (service, op)
+            for service in self.data.catalog
+            for op in service.operations
+        }
         self._router = Router(
-            [(op.service, SERVICES[op.service].botocore_name, op.name) for op in OPERATIONS]
+            [
+                (service.name, service.botocore_name, op.name)
+                for service, op in self._operations.values()
+            ]
         )
         self._stopping.clear()
         self._server = _Server((self.host, self.port), _Handler, self)
@@ -195,42 +201,46 @@ class Sandbox:
     def _answer(
         self, record: RequestRecord, route: Route, request: HttpRequest
     ) -> tuple[HttpResponse, Decision | None]:
-        from jobctl.sandbox import handlers, models, protocols, tokens, wire
+        from jobctl.sandbox import models, paginate, protocols, tokens, wire
 
-        op = self._operations[(route.service, route.operation)]
-        spec = op.spec
-        pagination = op.pagination or models.paginator_config(spec.botocore_name, op.name) or {}
+        service, op = self._operations[(route.service, route.operation)]
+        pagination = op.pagination or models.paginator_config(service.botocore_name, op.name) or {}
 
         def error(code: str, message: str, status: int) -> HttpResponse:
             return protocols.error_response(
-                route.protocol, spec.botocore_name, code, message, status
+                route.protocol, service.botocore_name, code, message, status
             )
 
         try:
             record.params = protocols.parse_params(route, request)
         except wire.WireError as exc:
-            return self._finish(record, error(spec.validation_error, str(exc), 400), None)
+            return self._finish(record, error(service.errors.validation, str(exc), 400), None)
         token_text = record.params.get(pagination["input_token"])
-        decision = self.faults.decide(spec.name, record.region, tokens.page_number(token_text))
+        decision = self.faults.decide(service.name, record.region, tokens.page_number(token_text))
         if decision:
             record.faults = decision.labels()
             # A sandbox stopping mid-delay drops the request rather than answer it late.
             if decision.delay and self._stopping.wait(decision.delay):
                 raise _Stopped
             if decision.error:
-                code, status, message = self._fault_error(
-                    decision.error, spec.name, op.name, record
-                )
+                code, status, message = self._fault_error(decision.error, service, op.name, record)
                 return self._finish(record, error(code, message, status), decision)
+        view, regions = service.regions_of(record.region, self.data.regions())
+        call = Call(service, self.data, record.region, regions, record.params, self.account)
         try:
-            self._validate(op, record.params, pagination["limit_key"])
-            selection = op.select(self.data, record.region, record.params)
+            self._validate(service, op, record.params, pagination["limit_key"])
+            selection = op.select(call)
             size = record.params.get(pagination["limit_key"]) or op.default_page_size
             loop = decision.token_loop if decision else None
-            items, next_token = handlers.paginate(
-                op, selection, record.region, token_text, size, loop
+            items, next_token = paginate.paginate(
+                (service.name, op.name, view),
+                service.errors,
+                selection,
+                token_text,
+                size,
+                loop,
             )
-        except handlers.ServiceError as exc:
+        except ServiceError as exc:
             return self._finish(record, error(exc.code, exc.message, exc.status), decision)
         output: dict[str, Any] = {pagination["result_key"]: items}
         if next_token:
@@ -244,10 +254,12 @@ class Sandbox:
             response.body = response.body[: len(response.body) // 2]
         return self._finish(record, response, decision)
 
-    def _validate(self, op: Operation, params: dict[str, Any], limit_key: str) -> None:
-        from jobctl.sandbox import handlers, models, wire
+    def _validate(
+        self, service: SandboxService, op: Operation, params: dict[str, Any], limit_key: str
+    ) -> None:
+        from jobctl.sandbox import models, wire
 
-        shape = models.operation_model(op.spec.botocore_name, op.name).input_shape
+        shape = models.operation_model(service.botocore_name, op.name).input_shape
         problems = wire.validate(params, shape) if shape is not None else []
         size = params.get(limit_key)
         if (
@@ -259,31 +271,32 @@ class Sandbox:
             problems.append(f"{limit_key} must be between {low} and {high}, got {size}")
         if problems:
             count = f"{len(problems)} validation error{'s' if len(problems) > 1 else ''}"
-            raise handlers.ServiceError(
-                op.spec.validation_error, f"{count} detected: {'; '.join(problems)}"
+            raise ServiceError(
+                service.errors.validation, f"{count} detected: {'; '.join(problems)}"
             )
 
     def _fault_error(
-        self, kind: str, service: str, operation: str, record: RequestRecord
+        self, kind: str, service: SandboxService, operation: str, record: RequestRecord
     ) -> tuple[str, int, str]:
-        from jobctl.sandbox.specs import ACCOUNT_ID, AUTH_ERRORS, SERVICES
+        from jobctl.sandbox.paginate import invalid_token
+        from jobctl.sandbox.service import ACCOUNT_ID, AUTH_ERRORS
 
-        spec = SERVICES[service]
         if kind in AUTH_ERRORS:
             code, status, template = AUTH_ERRORS[kind]
-            action = f"{spec.botocore_name}:{operation}"
+            prefix = service.botocore_name
             message = template.format(
-                account=ACCOUNT_ID, action=action, prefix=spec.botocore_name, region=record.region
+                account=ACCOUNT_ID,
+                action=f"{prefix}:{operation}",
+                prefix=prefix,
+                region=record.region,
             )
             return code, status, message
         if kind == "throttle":
-            return (*spec.throttle, "Rate exceeded")
+            return (*service.errors.throttle, "Rate exceeded")
         if kind == "invalid-token":
-            from jobctl.sandbox import handlers
-
-            invalid = handlers.invalid_token(spec)
+            invalid = invalid_token(service.errors)
             return invalid.code, invalid.status, invalid.message
-        return (*spec.server_error, "We encountered an internal error. Please try again.")
+        return (*service.errors.server_error, "We encountered an internal error. Please try again.")
 
     def _finish(
         self, record: RequestRecord, response: HttpResponse, decision: Decision | None

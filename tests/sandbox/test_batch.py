@@ -109,7 +109,7 @@ def test_bad_filters_are_client_exceptions(sb, client, filters):
 
 def test_a_queue_is_named_by_name_or_arn_and_tokens_work_across_both(sb, client):
     name = busiest_queue(sb)
-    arn = sb.data.region(None).queues[name]["jobQueueArn"]
+    arn = sb.data.resources("queue")[name]["jobQueueArn"]
     assert arn == f"arn:aws:batch:us-east-1:123456789012:job-queue/{name}"
     batch = client("batch")
     by_name = batch.list_service_jobs(jobQueue=name, jobStatus="SUCCEEDED", maxResults=3)

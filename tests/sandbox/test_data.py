@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from boto_helpers import make_client, walk
 
-from jobctl.sandbox import DataError, Sandbox, SandboxData, datafile, models, records
-from jobctl.sandbox.specs import SERVICES
+from jobctl.sandbox import DataError, Sandbox, SandboxData, catalog, datafile, models, records
+
+SERVICES = [service.name for service in catalog.services() if service.demo]
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "sandbox-data.json"
 # The AmplifyBackend statuses CONTRACT.md maps, which the demo data must spell in mixed case.
@@ -22,7 +23,7 @@ BACKEND_STATUSES = {
 
 
 def model_statuses(service: str) -> set[str]:
-    spec = SERVICES[service]
+    spec = catalog.service(service)
     shape = records.job_shape(spec).members[spec.status_member]
     return set(models.enum_values(shape))
 
@@ -44,7 +45,7 @@ def test_demo_data_is_identical_on_every_run():
 
 @pytest.mark.parametrize("service", ["amplify", "iot", "batch", "snowball"])
 def test_demo_data_covers_every_status_in_the_model(shared, service):
-    served = {j[SERVICES[service].status_member] for j in shared.data.jobs(service)}
+    served = {j[catalog.service(service).status_member] for j in shared.data.jobs(service)}
     assert served == model_statuses(service)
 
 
@@ -70,7 +71,7 @@ def test_demo_data_looks_like_a_real_account(shared):
     assert len(parents["amplify"]) >= 6
     messages = [j["commitMessage"] for j in shared.data.jobs("amplify")]
     assert any("\n\n" in m for m in messages)
-    queues = shared.data.region(None).queues
+    queues = shared.data.resources("queue")
     assert len(queues) == 3 and all(":job-queue/" in q["jobQueueArn"] for q in queues.values())
     iot = shared.data.jobs("iot")
     assert {j["targetSelection"] for j in iot} == {"CONTINUOUS", "SNAPSHOT"}

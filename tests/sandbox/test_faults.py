@@ -16,8 +16,7 @@ from botocore.exceptions import (
 )
 from botocore.parsers import ResponseParserError
 
-from jobctl.sandbox import Faults, Sandbox
-from jobctl.sandbox.specs import SERVICES as SPECS
+from jobctl.sandbox import Faults, Sandbox, catalog
 
 
 def ids(case, jobs):
@@ -39,7 +38,7 @@ def test_throttling_is_the_services_own_error_and_retries_clear_it(sb, service, 
     jobs = list_case(sb, case, page_size=20)
     assert ids(case, jobs) == ids(case, case["expected"])
     throttled = [r for r in sb.requests if r.faults == ["throttle"]]
-    code, status = SPECS[service].throttle
+    code, status = catalog.service(service).errors.throttle
     assert len(throttled) >= 2
     assert {(r.error, r.status) for r in throttled} == {(code, status)}
 
@@ -57,7 +56,9 @@ def test_server_errors_are_retried_to_completion(sb, service, no_backoff):
     sb.faults = Faults(server_error_every=3)
     assert ids(case, list_case(sb, case, page_size=20)) == ids(case, case["expected"])
     failed = [r for r in sb.requests if r.faults == ["server-error"]]
-    assert failed and {(r.error, r.status) for r in failed} == {SPECS[service].server_error}
+    assert failed and {(r.error, r.status) for r in failed} == {
+        catalog.service(service).errors.server_error
+    }
 
 
 def test_a_connection_reset_mid_response_is_retried(sb, no_backoff):

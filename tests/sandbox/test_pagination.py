@@ -6,8 +6,7 @@ import pytest
 from boto_helpers import SERVICES, error_code, listing, make_client, walk
 from botocore.exceptions import ClientError
 
-from jobctl.sandbox import Sandbox
-from jobctl.sandbox.specs import SERVICES as SPECS
+from jobctl.sandbox import Sandbox, catalog
 
 
 @pytest.mark.parametrize("service", SERVICES)
@@ -37,7 +36,7 @@ def test_a_token_replayed_in_another_region_is_rejected(sb, service):
         getattr(west, case["operation"])(
             **west_case["kwargs"], **{case["token"]: page[case["token"]]}
         )
-    assert error_code(excinfo) == SPECS[service].token_error
+    assert error_code(excinfo) == catalog.service(service).errors.token
 
 
 def test_a_token_from_another_service_is_rejected(sb):

@@ -1,0 +1,9 @@
+"""The sandbox's side of each API: ``<module>.py`` defines ``SANDBOX`` (a
+``jobctl.sandbox.service.SandboxService``) for the API of the same module name in
+``jobctl.registry``. ``jobctl.sandbox.catalog`` finds them through the registry.
+
+These modules are the only place in the sandbox that names a service.
+"""
+
+# Services the sandbox serves that are no job list API of the registry.
+EXTRA_MODULES: tuple[str, ...] = ()

@@ -1,0 +1,85 @@
+"""Snowball in the sandbox: ListJobs of the account, over awsJson 1.1 and rpc-v2-cbor (its
+model lists both protocols)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from jobctl.sandbox import datafile, demo
+from jobctl.sandbox.service import (
+    Call,
+    DemoContext,
+    Errors,
+    Example,
+    Operation,
+    SandboxService,
+    Section,
+    Selection,
+)
+from jobctl.sandbox.store import Store
+
+TERMINAL = ("Complete", "Cancelled")
+DESCRIPTIONS = (
+    "Datacenter migration batch {n}",
+    "Genomics archive import",
+    "Important Photos 2026-08-11",
+    "Edge compute for field site {n}",
+    "Media library export",
+)
+
+
+def _list_jobs(call: Call) -> Selection:
+    return Selection([], call.newest_first(call.jobs()))
+
+
+def _demo(ctx: DemoContext) -> None:
+    rng, count = ctx.rng, ctx.count
+    (plan,) = demo.statuses(rng, demo.in_flight(SANDBOX), TERMINAL, [count])
+    snowball_types = demo.enum_of(SANDBOX, "SnowballType")
+    for status, created in zip(plan, ctx.timeline(count, (600, 4000)), strict=True):
+        job_type = rng.choices(("IMPORT", "EXPORT", "LOCAL_USE"), (6, 2, 2))[0]
+        job: dict[str, Any] = {
+            "JobId": f"JID{demo.uuid4(rng)}",
+            "JobState": status,
+            "IsMaster": job_type == "EXPORT" and rng.random() < 0.5,
+            "JobType": job_type,
+            "SnowballType": rng.choice(snowball_types),
+            "CreationDate": created,
+        }
+        if rng.random() < 0.9:
+            job["Description"] = rng.choice(DESCRIPTIONS).format(n=rng.randrange(1, 9))
+        ctx.data.add_job(SANDBOX.name, job, region=ctx.region)
+
+
+def _load(data: Store, region: str, section: dict[str, Any], path: str) -> None:
+    datafile.only(section, {"jobs"}, path)
+    datafile.add_jobs(data, SANDBOX.name, section.get("jobs", []), None, region, path)
+
+
+def _examples(parents: Mapping[str, list[Any]]) -> list[Example]:
+    return [Example("jobctl snowball", "aws snowball list-jobs")]
+
+
+SANDBOX = SandboxService(
+    name="snowball",
+    botocore_name="snowball",
+    list_operation="ListJobs",
+    id_member="JobId",
+    status_member="JobState",
+    created_member="CreationDate",
+    errors=Errors(
+        validation="ValidationException",
+        token="InvalidNextTokenException",
+        not_found=("ValidationException", 400),
+        # awsJson services send ThrottlingException as a 400; botocore still retries it.
+        throttle=("ThrottlingException", 400),
+        server_error=("InternalFailure", 500),
+    ),
+    operations=(Operation("ListJobs", _list_jobs, default_page_size=50),),
+    required=("JobId", "JobState"),
+    terminal=TERMINAL,
+    demo=_demo,
+    section=Section("snowball", _load),
+    examples=_examples,
+)
