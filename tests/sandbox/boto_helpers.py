@@ -13,7 +13,7 @@ from botocore.config import Config
 
 from jobctl.sandbox import Sandbox
 
-SERVICES = ["amplify", "amplify-backend", "iot", "batch", "snowball"]
+SERVICES = ["amplify", "amplify-backend", "iot", "batch", "batch-jobs", "snowball"]
 
 
 def make_client(
@@ -105,6 +105,7 @@ def listing(sb: Sandbox, service: str, region: str | None = None) -> dict[str, A
             "nextToken",
             "maxResults",
         ),
+        "batch-jobs": ("batch", "list_jobs", "jobSummaryList", "jobId", "nextToken", "maxResults"),
         "snowball": ("snowball", "list_jobs", "JobListEntries", "JobId", "NextToken", "MaxResults"),
     }
     client, operation, result, id_key, token, limit = cases[service]
@@ -116,8 +117,8 @@ def listing(sb: Sandbox, service: str, region: str | None = None) -> dict[str, A
     elif service == "amplify-backend":
         parent = parents["amplify-backend"][0]
         kwargs = {"AppId": parent[0], "BackendEnvironmentName": parent[1]}
-    elif service == "batch":
-        parent = parents["batch"][0]
+    elif service in ("batch", "batch-jobs"):
+        parent = parents[service][0]
         kwargs = {"jobQueue": parent, "filters": [{"name": "JOB_NAME", "values": ["*"]}]}
     expected = sb.data.jobs(service, region=region, parent=parent)
     return {

@@ -72,7 +72,10 @@ def test_demo_data_looks_like_a_real_account(shared):
     messages = [j["commitMessage"] for j in shared.data.jobs("amplify")]
     assert any("\n\n" in m for m in messages)
     queues = shared.data.resources("queue")
-    assert len(queues) == 3 and all(":job-queue/" in q["jobQueueArn"] for q in queues.values())
+    assert len(queues) == 6 and all(":job-queue/" in q["jobQueueArn"] for q in queues.values())
+    assert {q["jobQueueType"] for q in queues.values()} == {
+        "SAGEMAKER_TRAINING", "ECS", "ECS_FARGATE", "EKS"
+    }  # fmt: skip
     iot = shared.data.jobs("iot")
     assert {j["targetSelection"] for j in iot} == {"CONTINUOUS", "SNAPSHOT"}
     assert {j.get("namespaceId") for j in iot} == {None, "greengrass", "ota-team"}
@@ -108,6 +111,20 @@ def test_the_example_file_is_served(tmp_path):
             ("resnet50-finetune-0042", 1795165200000),
             ("ResNet50-eval-0041", 1795118400000),
         ]
+        etl = make_client(sb, "batch").list_jobs(
+            jobQueue="etl-nightly", filters=[{"name": "AFTER_CREATED_AT", "values": ["0"]}]
+        )["jobSummaryList"]
+        assert [j["jobName"] for j in etl] == [
+            "etl-extract-orders-0318",
+            "cfd-mpi-0012",
+            "etl-load-invoices-0317",
+        ]
+        assert etl[0]["arrayProperties"]["statusSummary"]["RUNNING"] == 1
+        array_id = etl[0]["jobId"]
+        running = make_client(sb, "batch").list_jobs(arrayJobId=array_id)["jobSummaryList"]
+        assert [j["jobId"] for j in running] == [f"{array_id}:1"]
+        nodes = make_client(sb, "batch").list_jobs(multiNodeJobId=etl[1]["jobId"])
+        assert [n["nodeProperties"]["isMainNode"] for n in nodes["jobSummaryList"]] == [True, False]
         iot = make_client(sb, "iot").list_jobs(thingGroupName="thermostats-gen2")["jobs"]
         assert [j["jobId"] for j in iot] == ["rotate-device-certs-2026-11"]
         west = make_client(sb, "snowball", region="eu-west-1").list_jobs()["JobListEntries"]

@@ -164,7 +164,7 @@ def test_concurrent_clients_each_get_their_own_complete_answers(sb):
 
 def test_parents_lists_what_to_ask_for(sb):
     parents = sb.parents()
-    assert set(parents) == {"amplify", "amplify-backend", "batch", "iot-thing-groups"}
+    assert set(parents) == {"amplify", "amplify-backend", "batch", "batch-jobs", "iot-thing-groups"}
     app_id, branch = parents["amplify"][0]
     assert len(sb.data.jobs("amplify", parent=(app_id, branch))) == max(
         len(sb.data.jobs("amplify", parent=p)) for p in parents["amplify"]
@@ -176,5 +176,6 @@ def test_parents_lists_what_to_ask_for(sb):
         "thermostats-gen2",
     ]
     assert sb.parents("ap-south-1") == {
-        "amplify": [], "amplify-backend": [], "batch": [], "iot-thing-groups": []
+        "amplify": [], "amplify-backend": [], "batch": [], "batch-jobs": [],
+        "iot-thing-groups": [],
     }  # fmt: skip

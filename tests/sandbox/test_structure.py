@@ -217,3 +217,4 @@ def test_every_api_of_the_registry_has_its_sandbox_module(module: str) -> None:
     assert isinstance(sandbox, SandboxService)
     assert sandbox.name == product.name
     assert (sandbox.botocore_name, sandbox.list_operation) == (product.client, product.operation)
+    assert sandbox.list_operation in {op.name for op in sandbox.operations}
