@@ -69,6 +69,14 @@ def _fault_options(command: Any) -> Any:
 )
 @click.option("--region", default="us-east-1", show_default=True, help="Default region.")
 @click.option(
+    "--clock",
+    metavar="TIME|live",
+    callback=lambda ctx, param, value: _clock(value),
+    help="Fix the clock at TIME (ISO 8601, like 2026-11-20T12:00:00Z): the demo data ends "
+    "there, identical on every run, and no job moves. Default: JOBCTL_SANDBOX_CLOCK if set, "
+    "else 'live': the data ends when the sandbox starts and a few jobs change state.",
+)
+@click.option(
     "--print-env",
     is_flag=True,
     help="Print the export lines for --host/--port and exit, without serving.",
@@ -96,6 +104,18 @@ def sandbox(ctx: click.Context, **options: Any) -> None:
     _serve(options, Faults(**fault_values))
 
 
+def _clock(value: str | None) -> str | None:
+    """--clock checked when the command line is read (a bad value is a usage error)."""
+    if value is not None:
+        from jobctl.sandbox.clock import ClockError, parse
+
+        try:
+            parse(value, "--clock")
+        except ClockError as exc:
+            raise click.BadParameter(exc.message.removeprefix("--clock: ")) from None
+    return value
+
+
 def _serve(options: dict[str, Any], faults: Faults) -> None:
     from jobctl.sandbox.records import DataError
     from jobctl.sandbox.server import RequestRecord, Sandbox
@@ -115,6 +135,7 @@ def _serve(options: dict[str, Any], faults: Faults) -> None:
             options["port"],
             region=options["region"],
             on_request=None if options["quiet"] else log,
+            clock=options["clock"],
         )
     except DataError as exc:
         raise click.BadParameter(str(exc), param_hint="'--data'") from None

@@ -12,8 +12,8 @@ from datetime import datetime
 from functools import cache
 
 from jobctl import registry
+from jobctl.sandbox import clock
 from jobctl.sandbox import services as package
-from jobctl.sandbox.clock import DEMO_ANCHOR
 from jobctl.sandbox.service import SandboxService
 from jobctl.sandbox.store import Store
 
@@ -53,7 +53,9 @@ def service(name: str) -> SandboxService:
 
 
 class SandboxData(Store):
-    """Every region's jobs and their parents, for every API the sandbox serves."""
+    """Every region's jobs and their parents, for every API the sandbox serves. ``anchor``
+    is when the data ends (what demo timelines go back from): by default the clock's
+    start, as ``Sandbox`` resolves it (``JOBCTL_SANDBOX_CLOCK``, else now)."""
 
     def __init__(self, default_region: str = "us-east-1", *, anchor: datetime | None = None):
-        super().__init__(services(), default_region, anchor or DEMO_ANCHOR)
+        super().__init__(services(), default_region, anchor or clock.resolve().start)

@@ -21,6 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jobctl.sandbox import clock as clocks
 from jobctl.sandbox import datafile, demo
 from jobctl.sandbox.catalog import SandboxData
 from jobctl.sandbox.faults import Decision, Faults
@@ -73,15 +74,22 @@ class Sandbox:
         region: str = "us-east-1",
         regions: tuple[str, ...] | None = None,
         on_request: Callable[[RequestRecord], None] | None = None,
+        clock: clocks.ClockSpec = None,
     ) -> None:
         """``regions`` get demo data (default: ``region``, us-west-2, eu-west-1); other
-        regions answer as empty accounts. With ``data_file`` there is no demo data."""
+        regions answer as empty accounts. With ``data_file`` there is no demo data.
+
+        ``clock``: None reads ``JOBCTL_SANDBOX_CLOCK`` (an ISO 8601 time fixes the clock),
+        else the clock is live; a datetime or ISO 8601 text fixes it; "live" ignores the
+        variable; a callable returning the time is a live clock on that time. The demo
+        data ends at the clock's start."""
         if jobs_per_service < 0:
             raise ValueError("jobs_per_service must be >= 0")
+        self.clock = clocks.resolve(clock)
         self.region = region
         self.host, self.port = host, port
         self.faults = faults or Faults()
-        self.data = SandboxData(region)
+        self.data = SandboxData(region, anchor=self.clock.start)
         self.on_request = on_request
         if data_file is not None:
             datafile.load(data_file, self.data)

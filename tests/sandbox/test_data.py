@@ -11,6 +11,7 @@ import pytest
 from boto_helpers import make_client, walk
 
 from jobctl.sandbox import DataError, Sandbox, SandboxData, catalog, datafile, models, records
+from jobctl.sandbox.clock import DEMO_ANCHOR
 
 SERVICES = [service.name for service in catalog.services() if service.demo]
 
@@ -32,7 +33,7 @@ def model_statuses(service: str) -> set[str]:
 
 
 def test_demo_data_is_identical_on_every_run():
-    one, two = SandboxData(), SandboxData()
+    one, two = SandboxData(anchor=DEMO_ANCHOR), SandboxData(anchor=DEMO_ANCHOR)
     from jobctl.sandbox import demo
 
     demo.populate(one, "us-east-1", 50)
