@@ -77,6 +77,14 @@ def _fault_options(command: Any) -> Any:
     "else 'live': the data ends when the sandbox starts and a few jobs change state.",
 )
 @click.option(
+    "--move-scale",
+    type=click.FloatRange(min=0, min_open=True, max=1000),
+    metavar="FACTOR",
+    help="On a live clock, multiply the moving jobs' schedule (one to two minutes a job, a "
+    "new wave every five) by FACTOR: 0.05 moves them in seconds. Default: "
+    "JOBCTL_SANDBOX_MOVE_SCALE if set, else 1.",
+)
+@click.option(
     "--print-env",
     is_flag=True,
     help="Print the export lines for --host/--port and exit, without serving.",
@@ -88,8 +96,9 @@ def sandbox(ctx: click.Context, **options: Any) -> None:
     """Serve the job listings of every jobctl command locally.
 
     The endpoint speaks the services' real wire protocols, so boto3, the AWS CLI and
-    jobctl work against it unchanged. It serves deterministic demo data, or the jobs in
-    --data. Fault flags make it misbehave on purpose, for testing clients.
+    jobctl work against it unchanged. It serves demo data that ends when it starts (a few
+    jobs keep moving) or at --clock, or the jobs in --data. Fault flags make it misbehave
+    on purpose, for testing clients.
     """
     fault_values = {f.name: options.pop(f.name) for f in fields(Faults) if f.init}
     if options["print_env"]:
@@ -117,6 +126,7 @@ def _clock(value: str | None) -> str | None:
 
 
 def _serve(options: dict[str, Any], faults: Faults) -> None:
+    from jobctl.sandbox.clock import ClockError
     from jobctl.sandbox.records import DataError
     from jobctl.sandbox.server import RequestRecord, Sandbox
 
@@ -136,9 +146,12 @@ def _serve(options: dict[str, Any], faults: Faults) -> None:
             region=options["region"],
             on_request=None if options["quiet"] else log,
             clock=options["clock"],
+            move_scale=options["move_scale"],
         )
     except DataError as exc:
         raise click.BadParameter(str(exc), param_hint="'--data'") from None
+    except ClockError as exc:  # from JOBCTL_SANDBOX_CLOCK or JOBCTL_SANDBOX_MOVE_SCALE
+        raise click.UsageError(exc.message) from None
     try:
         sb.start()
     except OSError as exc:

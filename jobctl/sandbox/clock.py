@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from jobctl.errors import UsageError
 
 CLOCK_VARIABLE = "JOBCTL_SANDBOX_CLOCK"
+SCALE_VARIABLE = "JOBCTL_SANDBOX_MOVE_SCALE"
 # The moment the demo data of the golden tests (README's examples among them) ends at.
 DEMO_ANCHOR = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
 LIVE = "live"
@@ -88,6 +89,26 @@ def parse(text: str, source: str) -> Clock:
             f"{source}: {text!r} is not an ISO 8601 time (like 2026-11-20T12:00:00Z) or {LIVE!r}"
         ) from None
     return fixed(moment)
+
+
+def move_scale(value: float | None) -> float:
+    """How fast moving jobs move: ``value``, else ``JOBCTL_SANDBOX_MOVE_SCALE``, else 1.
+    Their schedule (one to two minutes a job) is multiplied by it."""
+    source = "move_scale"
+    if value is None:
+        text = os.environ.get(SCALE_VARIABLE, "").strip()
+        if not text:
+            return 1.0
+        source = SCALE_VARIABLE
+        try:
+            value = float(text)
+        except ValueError:
+            raise ClockError(
+                f"{source}: expected a number above 0 (like 0.05), not {text!r}"
+            ) from None
+    if not (isinstance(value, (int, float)) and 0 < value <= 1000):
+        raise ClockError(f"{source}: expected a number above 0 (like 0.05), not {value!r}")
+    return float(value)
 
 
 def _aware(moment: datetime) -> datetime:

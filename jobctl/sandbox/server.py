@@ -25,6 +25,7 @@ from jobctl.sandbox import clock as clocks
 from jobctl.sandbox import datafile, demo
 from jobctl.sandbox.catalog import SandboxData
 from jobctl.sandbox.faults import Decision, Faults
+from jobctl.sandbox.live import Movement, MovingJob
 from jobctl.sandbox.service import Account, Call, Operation, SandboxService, ServiceError
 
 if TYPE_CHECKING:
@@ -75,6 +76,7 @@ class Sandbox:
         regions: tuple[str, ...] | None = None,
         on_request: Callable[[RequestRecord], None] | None = None,
         clock: clocks.ClockSpec = None,
+        move_scale: float | None = None,
     ) -> None:
         """``regions`` get demo data (default: ``region``, us-west-2, eu-west-1); other
         regions answer as empty accounts. With ``data_file`` there is no demo data.
@@ -82,7 +84,11 @@ class Sandbox:
         ``clock``: None reads ``JOBCTL_SANDBOX_CLOCK`` (an ISO 8601 time fixes the clock),
         else the clock is live; a datetime or ISO 8601 text fixes it; "live" ignores the
         variable; a callable returning the time is a live clock on that time. The demo
-        data ends at the clock's start."""
+        data ends at the clock's start.
+
+        On a live clock, with demo data, a few jobs of every API move through their
+        statuses (``moving_jobs()``); ``move_scale`` multiplies their schedule (0.05 makes
+        its minutes seconds; None reads ``JOBCTL_SANDBOX_MOVE_SCALE``, else 1)."""
         if jobs_per_service < 0:
             raise ValueError("jobs_per_service must be >= 0")
         self.clock = clocks.resolve(clock)
@@ -97,6 +103,12 @@ class Sandbox:
             wanted = regions or (region, *demo.DEMO_REGIONS)
             for name in dict.fromkeys(wanted):
                 demo.populate(self.data, name, jobs_per_service)
+        self.movement: Movement | None = None
+        scale = clocks.move_scale(move_scale)
+        if not self.clock.fixed and data_file is None and jobs_per_service > 0:
+            self.movement = Movement(self.data, self.clock, region, scale)
+            self.data.ticker = self.movement.advance
+            self.data.catch_up()
         # The job store is long-lived and large (hundreds of thousands of objects with
         # --jobs); without this, every request's allocations trigger full garbage
         # collections that walk all of it, which took most of a page request's time.
@@ -173,6 +185,14 @@ class Sandbox:
     def clear_requests(self) -> None:
         with self._records_lock:
             self._records.clear()
+
+    def moving_jobs(self, service: str | None = None) -> list[MovingJob]:
+        """The jobs that move while the sandbox runs (none on a fixed clock), with their
+        schedules, of every API or one: those created by now, oldest wave first."""
+        if self.movement is None:
+            return []
+        self.data.catch_up()
+        return self.movement.jobs(service)
 
     def parents(self, region: str | None = None) -> dict[str, list[Any]]:
         """Discovery: {"amplify": [(appId, branch)...], "amplify-backend": [(appId, env)...],

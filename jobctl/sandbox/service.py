@@ -220,13 +220,16 @@ class Moving:
 @dataclass
 class MoveContext:
     """What a moving-job generator gets. ``at(seconds)`` is the clock time of a schedule
-    second (0: the job's creation), already scaled."""
+    second (0: the job's creation), already scaled. The job should take one to two
+    minutes from its first status to its last, and its creation time member must be
+    ``at(0)`` and never change (it orders listings)."""
 
     data: Store
     region: str
     parent: Any  # the busiest parent of the API (None when it has none)
     rng: random.Random
-    number: int  # the job's number since the sandbox started, from 0
+    number: int  # the job's number among the API's moving jobs, from 0
+    existing: int  # how many jobs the parent held before anything moved
     at: Callable[[float], datetime]
 
 

@@ -276,6 +276,11 @@ class Store:
             del self.region(region).jobs[spec.name][key][job_id]
             return dict(old.item, **old.meta)
 
+    def catch_up(self) -> None:
+        """Lets the moving jobs catch up with the clock now."""
+        with self.lock:
+            self._tick()
+
     # -- internals -----------------------------------------------------------------------
 
     def _tick(self) -> None:

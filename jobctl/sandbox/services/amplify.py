@@ -24,6 +24,8 @@ from jobctl.sandbox.service import (
     Example,
     JobPlace,
     Kind,
+    MoveContext,
+    Moving,
     Operation,
     Parent,
     SandboxService,
@@ -313,6 +315,31 @@ def _load(data: Store, region: str, section: dict[str, Any], path: str) -> None:
             datafile.add_jobs(data, SANDBOX.name, jobs, parent, region, bwhere)
 
 
+def _moving(ctx: MoveContext) -> Moving:
+    """A push to the busiest branch, built and deployed in one to two minutes."""
+    rng = ctx.rng
+    start = ctx.at(0)
+    job = {
+        "jobId": f"{ctx.existing + ctx.number + 1:010d}",
+        "status": "PENDING",
+        "startTime": start,
+        "commitTime": start - timedelta(seconds=rng.randrange(20, 900)),
+        "jobType": "WEB_HOOK",
+        "commitId": f"{rng.getrandbits(160):040x}",
+        "commitMessage": _commit(rng),
+    }
+    provisioning = rng.uniform(5, 12)
+    running = provisioning + rng.uniform(10, 20)
+    done = running + rng.uniform(45, 88)
+    final = "SUCCEED" if rng.random() < 0.75 else "FAILED"
+    steps = (
+        (provisioning, {"status": "PROVISIONING"}),
+        (running, {"status": "RUNNING"}),
+        (done, {"status": final, "endTime": ctx.at(done)}),
+    )
+    return Moving(ctx.parent, job, steps)
+
+
 def _examples(parents: Mapping[str, list[Any]]) -> list[Example]:
     if not parents.get(SANDBOX.name):
         return []
@@ -347,5 +374,6 @@ SANDBOX = SandboxService(
     terminal=TERMINAL,
     demo=_demo,
     section=Section("amplify", _load),
+    moving=_moving,
     examples=_examples,
 )

@@ -18,6 +18,8 @@ from jobctl.sandbox.service import (
     Errors,
     Example,
     JobPlace,
+    MoveContext,
+    Moving,
     Operation,
     Parent,
     SandboxService,
@@ -109,6 +111,37 @@ def _backend_time(moment: datetime, rng: Any) -> str:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def _moving(ctx: MoveContext) -> Moving:
+    """A backend operation: pending, in progress, then completed or failed."""
+    rng = ctx.rng
+    created = ctx.at(0)
+    job = {
+        "JobId": str(demo.uuid4(rng)),
+        "Operation": rng.choice(OPERATIONS_DONE),
+        "Status": "PENDING",
+        "CreateTime": str(int(created.timestamp())),
+        "UpdateTime": str(int(created.timestamp())),
+    }
+    started = rng.uniform(8, 20)
+    done = started + rng.uniform(50, 95)
+    final: dict[str, Any] = {"Status": "COMPLETED", "UpdateTime": _stamp(ctx.at(done))}
+    if rng.random() < 0.25:
+        final = {
+            **final,
+            "Status": "FAILED",
+            "Error": "Resource is not in the state stackUpdateComplete",
+        }
+    steps = (
+        (started, {"Status": "IN_PROGRESS", "UpdateTime": _stamp(ctx.at(started))}),
+        (done, final),
+    )
+    return Moving(ctx.parent, job, steps)
+
+
+def _stamp(moment: datetime) -> str:
+    return str(int(moment.timestamp()))
+
+
 def _load(data: Store, region: str, section: dict[str, Any], path: str) -> None:
     datafile.only(section, {"apps"}, path)
     for i, app in enumerate(datafile.items(section, "apps", path)):
@@ -158,5 +191,6 @@ SANDBOX = SandboxService(
     terminal=TERMINAL,
     demo=_demo,
     section=Section("amplify-backend", _load),
+    moving=_moving,
     examples=_examples,
 )

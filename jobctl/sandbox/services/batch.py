@@ -22,6 +22,8 @@ from jobctl.sandbox.service import (
     Example,
     JobPlace,
     Kind,
+    MoveContext,
+    Moving,
     Operation,
     Parent,
     SandboxService,
@@ -250,6 +252,57 @@ def _demo(ctx: DemoContext) -> None:
             ctx.data.add_job(SANDBOX.name, job, region=region, parent=queue_name_)
 
 
+def _moving(ctx: MoveContext) -> Moving:
+    """A training job through the queue: submitted, waiting, scheduled on SageMaker,
+    running, then done (or out of memory)."""
+    rng, region = ctx.rng, ctx.region
+    name = f"{rng.choice(MODELS)}-{ctx.existing + ctx.number + 1:04d}"
+    created = demo.millis(ctx.at(0))
+    job: dict[str, Any] = {
+        "jobId": str(demo.uuid4(rng)),
+        "jobName": name,
+        "status": "SUBMITTED",
+        "createdAt": created,
+        "serviceJobType": SAGEMAKER_TRAINING,
+        "shareIdentifier": rng.choice(SHARES),
+    }
+    job["quotaShareName"] = f"{job['shareIdentifier']}-quota"
+    seconds = [rng.uniform(3, 6), rng.uniform(6, 12), rng.uniform(12, 18), rng.uniform(18, 25)]
+    scheduled, starting, running = seconds[1], seconds[2], seconds[3]
+    done = running + rng.uniform(45, 90)
+    training = f"arn:aws:sagemaker:{region}:{ACCOUNT_ID}:training-job/{name.lower()}"
+    failed = rng.random() < 0.25
+    steps = (
+        (seconds[0], {"status": "RUNNABLE"}),
+        (scheduled, {"status": "SCHEDULED", "scheduledAt": demo.millis(ctx.at(scheduled))}),
+        (starting, {"status": "STARTING"}),
+        (
+            running,
+            {
+                "status": "RUNNING",
+                "startedAt": demo.millis(ctx.at(running)),
+                "latestAttempt": {
+                    "serviceResourceId": {"name": "TrainingJobArn", "value": training}
+                },
+                "capacityUsage": [{"capacityUnit": "NUM_INSTANCES", "quantity": 2.0}],
+            },
+        ),
+        (
+            done,
+            {
+                "status": "FAILED" if failed else "SUCCEEDED",
+                "stoppedAt": demo.millis(ctx.at(done)),
+                "isTerminated": True,
+                "capacityUsage": None,
+                "statusReason": "AlgorithmError: CUDA out of memory"
+                if failed
+                else "Training job completed",
+            },
+        ),
+    )
+    return Moving(ctx.parent, job, steps)
+
+
 # -- the data file: queues of every type ----------------------------------------------------
 
 
@@ -304,5 +357,6 @@ SANDBOX = SandboxService(
     terminal=TERMINAL,
     demo=_demo,
     section=Section("batch", _load),
+    moving=_moving,
     examples=_examples,
 )

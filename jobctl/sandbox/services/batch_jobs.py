@@ -27,6 +27,8 @@ from jobctl.sandbox.service import (
     DemoContext,
     Example,
     JobPlace,
+    MoveContext,
+    Moving,
     Operation,
     Parent,
     SandboxService,
@@ -350,6 +352,44 @@ def _array_statuses(rng: Any, status: str, size: int) -> list[str]:
     return [rng.choice(("SUCCEEDED", "RUNNING", "RUNNING", "RUNNABLE")) for _ in range(size)]
 
 
+def _moving(ctx: MoveContext) -> Moving:
+    """A container job of the busiest queue: submitted, runnable, starting, running, then
+    its container exits 0 (or 1)."""
+    rng = ctx.rng
+    # The busiest queue is the demo's etl-nightly; a queue of a data file has no moving jobs.
+    _, _, _, definitions, subjects = next(
+        (queue for queue in QUEUES if queue[0] == ctx.parent), QUEUES[0]
+    )
+    definition, revision = rng.choice(definitions)
+    job: dict[str, Any] = {
+        "jobId": str(demo.uuid4(rng)),
+        "jobName": f"{definition}-{rng.choice(subjects)}-{ctx.existing + ctx.number + 1:04d}",
+        "status": "SUBMITTED",
+        "createdAt": demo.millis(ctx.at(0)),
+        "jobDefinition": _definition(ctx.region, definition, revision),
+    }
+    runnable, starting = rng.uniform(3, 8), rng.uniform(10, 18)
+    running = starting + rng.uniform(5, 12)
+    done = running + rng.uniform(40, 90)
+    failed = rng.random() < 0.25
+    steps = (
+        (runnable, {"status": "RUNNABLE"}),
+        (starting, {"status": "STARTING"}),
+        (running, {"status": "RUNNING", "startedAt": demo.millis(ctx.at(running))}),
+        (
+            done,
+            {
+                "status": "FAILED" if failed else "SUCCEEDED",
+                "stoppedAt": demo.millis(ctx.at(done)),
+                "statusReason": "Essential container in task exited",
+                "container": {"exitCode": 1 if failed else 0},
+                **({"isTerminated": True} if failed else {}),
+            },
+        ),
+    )
+    return Moving(ctx.parent, job, steps)
+
+
 def _examples(parents: Mapping[str, list[Any]]) -> list[Example]:
     if not parents.get(SANDBOX.name):
         return []
@@ -385,5 +425,6 @@ SANDBOX = SandboxService(
     complete=_complete,
     terminal=TERMINAL,
     demo=_demo,
+    moving=_moving,
     examples=_examples,
 )

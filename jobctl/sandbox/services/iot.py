@@ -22,6 +22,8 @@ from jobctl.sandbox.service import (
     Example,
     JobPlace,
     Kind,
+    MoveContext,
+    Moving,
     Operation,
     SandboxService,
     Section,
@@ -107,6 +109,30 @@ def _demo(ctx: DemoContext) -> None:
         ctx.data.add_job(SANDBOX.name, job, region=ctx.region)
 
 
+def _moving(ctx: MoveContext) -> Moving:
+    """A rollout to a thing group: scheduled, in progress, then completed (or canceled)."""
+    rng = ctx.rng
+    created = ctx.at(0)
+    number = ctx.existing + ctx.number + 1
+    job: dict[str, Any] = {
+        "jobId": f"{rng.choice(JOB_NAMES)}-{created:%Y%m%d}-{number:04d}",
+        "status": "SCHEDULED",
+        "targetSelection": "SNAPSHOT",
+        "createdAt": created,
+        "lastUpdatedAt": created,
+        "isConcurrent": False,
+        "thingGroupName": rng.choice(THING_GROUPS),
+    }
+    started = rng.uniform(10, 25)
+    done = started + rng.uniform(45, 90)
+    final = "COMPLETED" if rng.random() < 0.8 else "CANCELED"
+    steps = (
+        (started, {"status": "IN_PROGRESS", "lastUpdatedAt": ctx.at(started)}),
+        (done, {"status": final, "lastUpdatedAt": ctx.at(done), "completedAt": ctx.at(done)}),
+    )
+    return Moving(None, job, steps)
+
+
 def _load(data: Store, region: str, section: dict[str, Any], path: str) -> None:
     datafile.only(section, {"thingGroups", "jobs"}, path)
     for i, group in enumerate(datafile.items(section, "thingGroups", path)):
@@ -149,6 +175,7 @@ SANDBOX = SandboxService(
     terminal=TERMINAL,
     demo=_demo,
     section=Section("iot", _load),
+    moving=_moving,
     examples=_examples,
     extra_parents=_thing_groups,
 )

@@ -12,6 +12,8 @@ from jobctl.sandbox.service import (
     DemoContext,
     Errors,
     Example,
+    MoveContext,
+    Moving,
     Operation,
     SandboxService,
     Section,
@@ -52,6 +54,40 @@ def _demo(ctx: DemoContext) -> None:
         ctx.data.add_job(SANDBOX.name, job, region=ctx.region)
 
 
+# A device's round trip, compressed into a minute or two.
+ROUND_TRIP = (
+    "PreparingAppliance",
+    "PreparingShipment",
+    "InTransitToCustomer",
+    "WithCustomer",
+    "InTransitToAWS",
+    "WithAWS",
+    "InProgress",
+    "Complete",
+)
+
+
+def _moving(ctx: MoveContext) -> Moving:
+    """An import job: ordered, shipped, filled, shipped back and imported (or cancelled
+    before the device leaves)."""
+    rng = ctx.rng
+    job = {
+        "JobId": f"JID{demo.uuid4(rng)}",
+        "JobState": "New",
+        "IsMaster": False,
+        "JobType": "IMPORT",
+        "SnowballType": rng.choice(demo.enum_of(SANDBOX, "SnowballType")),
+        "CreationDate": ctx.at(0),
+        "Description": rng.choice(DESCRIPTIONS).format(n=rng.randrange(1, 9)),
+    }
+    if rng.random() < 0.2:
+        return Moving(None, job, ((rng.uniform(20, 40), {"JobState": "Cancelled"}),))
+    moments = sorted(rng.uniform(5, 100) for _ in ROUND_TRIP[:-1])
+    moments.append(moments[-1] + rng.uniform(10, 20))
+    steps = tuple((at, {"JobState": state}) for at, state in zip(moments, ROUND_TRIP, strict=True))
+    return Moving(None, job, steps)
+
+
 def _load(data: Store, region: str, section: dict[str, Any], path: str) -> None:
     datafile.only(section, {"jobs"}, path)
     datafile.add_jobs(data, SANDBOX.name, section.get("jobs", []), None, region, path)
@@ -81,5 +117,6 @@ SANDBOX = SandboxService(
     terminal=TERMINAL,
     demo=_demo,
     section=Section("snowball", _load),
+    moving=_moving,
     examples=_examples,
 )
