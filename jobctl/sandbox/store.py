@@ -133,6 +133,12 @@ class Store:
             _, job = self._find(spec, job_id, region, parent)
         return dict(job.item, **job.meta)
 
+    def listed_regions(self, service: str, region: str | None = None) -> tuple[str, ...]:
+        """The regions whose jobs a listing signed for ``region`` returns: the region, or
+        the wider view an API documents (Snowball in a US region: every US region)."""
+        region = region or self.default_region
+        return self.service(service).regions_of(region, self.regions())[1]
+
     def parents(self, region: str | None = None) -> dict[str, list[Any]]:
         """Every parent each API lists jobs under, the ones with the most jobs first, and
         what modules add (IoT's thing groups)."""

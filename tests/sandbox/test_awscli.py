@@ -49,7 +49,12 @@ def test_every_list_command(shared):
             j for j in sb.data.jobs("batch-jobs", parent=ecs_queue) if j["status"] == "RUNNING"
         ],
         "batch-jobs-every": sb.data.jobs("batch-jobs", parent=ecs_queue),
-        "snowball": sb.data.jobs("snowball"),
+        # A US region lists every US region's Snowball jobs.
+        "snowball": [
+            j
+            for r in sb.data.listed_regions("snowball")
+            for j in sb.data.jobs("snowball", region=r)
+        ],
     }
     env_vars = {**os.environ, "AWS_DEFAULT_REGION": "us-east-1", "AWS_PAGER": ""}
 
@@ -67,10 +72,10 @@ def test_every_list_command(shared):
         items = json.loads(done.stdout)[result_key]
         assert sorted(i[id_key] for i in items) == sorted(j[id_key] for j in expected[service])
         assert items, service
-    # The CLI walked several pages of Snowball's 300 jobs (50 a page) with real tokens, and
-    # of the ECS queue's jobs (40 a page).
+    # The CLI walked several pages of Snowball's 600 US jobs (50 a page) with real tokens,
+    # and of the ECS queue's jobs (40 a page).
     snowball_calls = [r for r in sb.requests if r.service == "snowball"]
-    assert len(snowball_calls) == 6
+    assert len(snowball_calls) == 12
     every = [r for r in sb.requests if r.service == "batch-jobs" and r.params.get("filters")]
     assert len(every) == -(-len(expected["batch-jobs-every"]) // 40) > 1
     assert all(r.status == 200 for r in sb.requests)

@@ -1,9 +1,16 @@
 """Snowball in the sandbox: ListJobs of the account, over awsJson 1.1 and rpc-v2-cbor (its
-model lists both protocols)."""
+model lists both protocols).
+
+botocore's model says of ListJobs: "Calling this API action in one of the US regions will
+return jobs from the list of all jobs associated with this account in all US regions." So
+a request signed for any US region lists the jobs of every US region, as one listing (one
+token scope: a token from us-east-1 goes on in us-west-2); other regions list their own.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from jobctl.sandbox import datafile, demo
@@ -29,6 +36,17 @@ DESCRIPTIONS = (
     "Edge compute for field site {n}",
     "Media library export",
 )
+
+
+US_REGION = re.compile(r"us-(east|west)-\d+")  # the commercial US regions, not GovCloud
+
+
+def _view(region: str, known: Sequence[str]) -> tuple[str, tuple[str, ...]]:
+    """A US region sees every US region's jobs; another region its own."""
+    if not US_REGION.fullmatch(region):
+        return region, (region,)
+    regions = {name for name in known if US_REGION.fullmatch(name)} | {region}
+    return "us", tuple(sorted(regions))
 
 
 def _list_jobs(call: Call) -> Selection:
@@ -119,4 +137,5 @@ SANDBOX = SandboxService(
     section=Section("snowball", _load),
     moving=_moving,
     examples=_examples,
+    view=_view,
 )
