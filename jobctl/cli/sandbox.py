@@ -85,6 +85,21 @@ def _fault_options(command: Any) -> Any:
     "JOBCTL_SANDBOX_MOVE_SCALE if set, else 1.",
 )
 @click.option(
+    "--disabled-regions",
+    metavar="R[,R...]",
+    multiple=True,
+    callback=lambda ctx, param, value: _region_list(value),
+    help="Regions the account has not enabled (opt-in regions left off): requests signed "
+    "for them get AWS's UnrecognizedClientException, and the Account API's ListRegions "
+    "reports them DISABLED. Comma-separated or repeated.",
+)
+@click.option(
+    "--account-api-denied",
+    is_flag=True,
+    help="Answer the Account API's ListRegions with AccessDeniedException, as for a caller "
+    "not allowed account:ListRegions.",
+)
+@click.option(
     "--print-env",
     is_flag=True,
     help="Print the export lines for --host/--port and exit, without serving.",
@@ -111,6 +126,17 @@ def sandbox(ctx: click.Context, **options: Any) -> None:
     if options["data_file"] and source is click.core.ParameterSource.COMMANDLINE:
         raise click.UsageError("--jobs and --data cannot be used together")
     _serve(options, Faults(**fault_values))
+
+
+def _region_list(values: tuple[str, ...]) -> tuple[str, ...]:
+    """--disabled-regions a,b --disabled-regions c: each a region name."""
+    from jobctl.sandbox.datafile import REGION_PATTERN
+
+    names = tuple(dict.fromkeys(n.strip() for v in values for n in v.split(",") if n.strip()))
+    bad = [name for name in names if not REGION_PATTERN.fullmatch(name)]
+    if bad:
+        raise click.BadParameter(f"{bad[0]!r} is not a region name (like ap-east-1)")
+    return names
 
 
 def _clock(value: str | None) -> str | None:
@@ -147,6 +173,8 @@ def _serve(options: dict[str, Any], faults: Faults) -> None:
             on_request=None if options["quiet"] else log,
             clock=options["clock"],
             move_scale=options["move_scale"],
+            disabled_regions=options["disabled_regions"],
+            account_api_denied=options["account_api_denied"],
         )
     except DataError as exc:
         raise click.BadParameter(str(exc), param_hint="'--data'") from None

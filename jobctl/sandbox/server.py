@@ -15,7 +15,7 @@ import struct
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -26,7 +26,14 @@ from jobctl.sandbox import datafile, demo
 from jobctl.sandbox.catalog import SandboxData
 from jobctl.sandbox.faults import Decision, Faults
 from jobctl.sandbox.live import Movement, MovingJob
-from jobctl.sandbox.service import Account, Call, Operation, SandboxService, ServiceError
+from jobctl.sandbox.service import (
+    REGION_DISABLED,
+    Account,
+    Call,
+    Operation,
+    SandboxService,
+    ServiceError,
+)
 
 if TYPE_CHECKING:
     from jobctl.sandbox.protocols import HttpRequest, HttpResponse, Route
@@ -77,6 +84,8 @@ class Sandbox:
         on_request: Callable[[RequestRecord], None] | None = None,
         clock: clocks.ClockSpec = None,
         move_scale: float | None = None,
+        disabled_regions: Iterable[str] = (),
+        account_api_denied: bool = False,
     ) -> None:
         """``regions`` get demo data (default: ``region``, us-west-2, eu-west-1); other
         regions answer as empty accounts. With ``data_file`` there is no demo data.
@@ -88,10 +97,16 @@ class Sandbox:
 
         On a live clock, with demo data, a few jobs of every API move through their
         statuses (``moving_jobs()``); ``move_scale`` multiplies their schedule (0.05 makes
-        its minutes seconds; None reads ``JOBCTL_SANDBOX_MOVE_SCALE``, else 1)."""
+        its minutes seconds; None reads ``JOBCTL_SANDBOX_MOVE_SCALE``, else 1).
+
+        ``disabled_regions`` are regions the account has not enabled: requests signed for
+        them get the UnrecognizedClientException AWS answers there, and the Account API's
+        ListRegions reports them DISABLED. ``account_api_denied`` answers ListRegions with
+        AccessDeniedException. Both are in ``sb.account``, which may change while serving."""
         if jobs_per_service < 0:
             raise ValueError("jobs_per_service must be >= 0")
         self.clock = clocks.resolve(clock)
+        self.account = Account(_regions(disabled_regions), bool(account_api_denied))
         self.region = region
         self.host, self.port = host, port
         self.faults = faults or Faults()
@@ -120,7 +135,6 @@ class Sandbox:
         self._thread: threading.Thread | None = None
         self._router: Any = None
         self._operations: dict[tuple[str, str], tuple[SandboxService, Operation]] = {}
-        self.account = Account()
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -224,6 +238,15 @@ class Sandbox:
             route.operation,
             route.protocol,
         )
+        service, _ = self._operations[(route.service, route.operation)]
+        if record.region in self.account.disabled_regions and not service.global_service:
+            # AWS's request layer refuses a region the account has not enabled, before
+            # the service (and its faults) could answer.
+            code, status, message = REGION_DISABLED
+            response = protocols.error_response(
+                route.protocol, None, code, message, status, front_door=True
+            )
+            return self._finish(record, response, None)
         return self._answer(record, route, request)
 
     def _answer(
@@ -253,7 +276,8 @@ class Sandbox:
             if decision.error:
                 code, status, message = self._fault_error(decision.error, service, op.name, record)
                 return self._finish(record, error(code, message, status), decision)
-        view, regions = service.regions_of(record.region, self.data.regions())
+        enabled = [r for r in self.data.regions() if r not in self.account.disabled_regions]
+        view, regions = service.regions_of(record.region, enabled)
         call = Call(service, self.data, record.region, regions, record.params, self.account)
         try:
             self._validate(service, op, record.params, pagination["limit_key"])
@@ -331,12 +355,22 @@ class Sandbox:
     ) -> tuple[HttpResponse, Decision | None]:
         record.status = response.status
         if response.status >= 300:
-            record.error = (
-                response.headers.get("x-amzn-ErrorType") or _error_code(response) or "Unknown"
-            )
+            header = response.headers.get("x-amzn-ErrorType", "").split(":")[0]
+            record.error = header or _error_code(response) or "Unknown"
         if self.on_request is not None:
             self.on_request(record)
         return response, decision
+
+
+def _regions(names: Iterable[str]) -> frozenset[str]:
+    """Region names, checked: a typo would silently disable nothing."""
+    from jobctl.sandbox.datafile import REGION_PATTERN
+
+    found = frozenset(names if not isinstance(names, str) else names.split(","))
+    bad = sorted(name for name in found if not REGION_PATTERN.fullmatch(name))
+    if bad:
+        raise ValueError(f"disabled_regions: {', '.join(map(repr, bad))} is not a region name")
+    return found
 
 
 def _error_code(response: HttpResponse) -> str | None:

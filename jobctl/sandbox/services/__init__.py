@@ -5,5 +5,6 @@
 These modules are the only place in the sandbox that names a service.
 """
 
-# Services the sandbox serves that are no job list API of the registry.
-EXTRA_MODULES: tuple[str, ...] = ()
+# Services the sandbox serves that are no job list API of the registry: the Account API's
+# ListRegions, which tells a client the regions the account has enabled.
+EXTRA_MODULES: tuple[str, ...] = ("account",)
