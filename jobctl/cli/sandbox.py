@@ -19,7 +19,11 @@ from jobctl.sandbox.faults import Faults
 
 DEFAULT_PORT = 4599
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "jobctl-sandbox", "AWS_SECRET_ACCESS_KEY": "sandbox"}
-_FLAG_NAMES = {"regions": "--fault-region", "services": "--fault-service"}
+_FLAG_NAMES = {
+    "regions": "--fault-region",
+    "services": "--fault-service",
+    "operations": "--fault-operation",
+}
 
 
 def _fault_options(command: Any) -> Any:

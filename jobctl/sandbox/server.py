@@ -267,7 +267,8 @@ class Sandbox:
         except wire.WireError as exc:
             return self._finish(record, error(service.errors.validation, str(exc), 400), None)
         token_text = record.params.get(pagination["input_token"])
-        decision = self.faults.decide(service.name, record.region, tokens.page_number(token_text))
+        page = tokens.page_number(token_text)
+        decision = self.faults.decide(service.name, record.region, page, op.name)
         if decision:
             record.faults = decision.labels()
             # A sandbox stopping mid-delay drops the request rather than answer it late.
