@@ -112,6 +112,7 @@ class Sandbox:
         self.faults = faults or Faults()
         self.data = SandboxData(region, anchor=self.clock.start)
         self.on_request = on_request
+        wanted: tuple[str, ...] = ()
         if data_file is not None:
             datafile.load(data_file, self.data)
         else:
@@ -120,7 +121,8 @@ class Sandbox:
                 demo.populate(self.data, name, jobs_per_service)
         self.movement: Movement | None = None
         scale = clocks.move_scale(move_scale)
-        if not self.clock.fixed and data_file is None and jobs_per_service > 0:
+        # Jobs move in the default region's demo data (none with a file or no jobs).
+        if not self.clock.fixed and region in wanted and jobs_per_service > 0:
             self.movement = Movement(self.data, self.clock, region, scale)
             self.data.ticker = self.movement.advance
             self.data.catch_up()
@@ -205,8 +207,9 @@ class Sandbox:
         schedules, of every API or one: those created by now, oldest wave first."""
         if self.movement is None:
             return []
-        self.data.catch_up()
-        return self.movement.jobs(service)
+        with self.data.lock:
+            self.data.catch_up()
+            return self.movement.jobs(service)
 
     def parents(self, region: str | None = None) -> dict[str, list[Any]]:
         """Discovery: {"amplify": [(appId, branch)...], "amplify-backend": [(appId, env)...],

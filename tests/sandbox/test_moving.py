@@ -255,3 +255,9 @@ def test_watch_follows_moving_jobs_to_their_end(monkeypatch):
     assert any(path[0] in ("queued", "running") and len(path) > 1 for path in paths.values())
     assert all(path[-1] in ("succeeded", "cancelled") for path in paths.values())
     assert events[-1]["event"] == "summary" and events[-1]["outcome"] == "done"
+
+
+def test_jobs_move_only_where_the_default_region_has_demo_data():
+    elsewhere = Sandbox(jobs_per_service=5, clock="live", regions=("eu-central-1",))
+    assert elsewhere.moving_jobs() == []
+    assert elsewhere.data.jobs("iot", region="us-east-1") == []
