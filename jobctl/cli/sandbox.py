@@ -202,6 +202,12 @@ def _serve(options: dict[str, Any], faults: Faults) -> None:
     try:
         click.echo(_env_lines(sb.endpoint_url, sb.region))
         click.echo(_examples(sb))
+        moving = len(sb.moving_jobs())
+        click.echo(
+            f"jobctl sandbox: clock {sb.clock.describe()}"
+            + (f"; {moving} jobs moving (more every few minutes)" if moving else ""),
+            err=True,
+        )
         click.echo(f"jobctl sandbox: serving on {sb.endpoint_url}; press Ctrl-C to stop", err=True)
         while not stop.wait(0.5):
             pass

@@ -280,7 +280,10 @@ class Sandbox:
             if decision.error:
                 code, status, message = self._fault_error(decision.error, service, op.name, record)
                 return self._finish(record, error(code, message, status), decision)
-        enabled = [r for r in self.data.regions() if r not in self.account.disabled_regions]
+        enabled: list[str] = []
+        if service.view is not None:  # only a wider view needs to know every region
+            disabled = self.account.disabled_regions
+            enabled = [r for r in self.data.regions() if r not in disabled]
         view, regions = service.regions_of(record.region, enabled)
         call = Call(service, self.data, record.region, regions, record.params, self.account)
         try:
