@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 
 from jobctl.sandbox import Faults, Sandbox
+from jobctl.sandbox.clock import DEMO_ANCHOR
 
 
 def main() -> None:
@@ -20,7 +21,10 @@ def main() -> None:
     latency_ms = int(sys.argv[2]) if len(sys.argv) > 2 else 0
     regions = tuple(sys.argv[3].split(",")) if len(sys.argv) > 3 else ("us-east-1",)
     with Sandbox(
-        jobs_per_service=jobs, regions=regions, faults=Faults(latency_ms=latency_ms)
+        jobs_per_service=jobs,
+        regions=regions,
+        faults=Faults(latency_ms=latency_ms),
+        clock=DEMO_ANCHOR,  # the same data on every run: results stay comparable
     ) as sandbox:
         print(sandbox.endpoint_url, flush=True)
         sys.stdin.read()  # until the benchmark closes our stdin

@@ -12,6 +12,10 @@ import pytest
 # start: test modules read enum values from botocore's models when they are collected.
 _CACHE = tempfile.mkdtemp(prefix="jobctl-test-cache-")
 os.environ["XDG_CACHE_HOME"] = _CACHE
+# Every sandbox a test starts without a clock of its own (`--sandbox`, `jobctl sandbox` in
+# a subprocess, `Sandbox()`) runs on the fixed clock of the golden outputs: its demo data
+# is exactly the same on every run and no job moves. Tests of the live clock pass one.
+os.environ["JOBCTL_SANDBOX_CLOCK"] = "2026-11-20T12:00:00Z"
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

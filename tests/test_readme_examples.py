@@ -1,8 +1,9 @@
 """README's sandbox examples are real: each runs, and prints what README shows.
 
-The demo data is anchored in time, so every `$ jobctl … --sandbox …` in a console block
-must print exactly the pasted output (stdout), its stderr lines, and the exit code shown
-by a following `$ echo $?`. Resume tokens carry the listing's start time: only their
+README's outputs were made on the fixed clock JOBCTL_SANDBOX_CLOCK=2026-11-20T12:00:00Z,
+which tests/conftest.py sets for every test, so every `$ jobctl … --sandbox …` in a
+console block must print exactly the pasted output (stdout), its stderr lines, and the
+exit code shown by a following `$ echo $?`. Resume tokens carry the listing's start time: only their
 prefix is compared. A line starting with "…" marks where README cut a long output.
 """
 

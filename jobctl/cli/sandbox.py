@@ -19,7 +19,11 @@ from jobctl.sandbox.faults import Faults
 
 DEFAULT_PORT = 4599
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "jobctl-sandbox", "AWS_SECRET_ACCESS_KEY": "sandbox"}
-_FLAG_NAMES = {"regions": "--fault-region", "services": "--fault-service"}
+_FLAG_NAMES = {
+    "regions": "--fault-region",
+    "services": "--fault-service",
+    "operations": "--fault-operation",
+}
 
 
 def _fault_options(command: Any) -> Any:
@@ -69,6 +73,37 @@ def _fault_options(command: Any) -> Any:
 )
 @click.option("--region", default="us-east-1", show_default=True, help="Default region.")
 @click.option(
+    "--clock",
+    metavar="TIME|live",
+    callback=lambda ctx, param, value: _clock(value),
+    help="Fix the clock at TIME (ISO 8601, like 2026-11-20T12:00:00Z): the demo data ends "
+    "there, identical on every run, and no job moves. Default: JOBCTL_SANDBOX_CLOCK if set, "
+    "else 'live': the data ends when the sandbox starts and a few jobs change state.",
+)
+@click.option(
+    "--move-scale",
+    type=click.FloatRange(min=0, min_open=True, max=1000),
+    metavar="FACTOR",
+    help="On a live clock, multiply the moving jobs' schedule (one to two minutes a job, a "
+    "new wave every five) by FACTOR: 0.05 moves them in seconds. Default: "
+    "JOBCTL_SANDBOX_MOVE_SCALE if set, else 1.",
+)
+@click.option(
+    "--disabled-regions",
+    metavar="R[,R...]",
+    multiple=True,
+    callback=lambda ctx, param, value: _region_list(value),
+    help="Regions the account has not enabled (opt-in regions left off): requests signed "
+    "for them get AWS's UnrecognizedClientException, and the Account API's ListRegions "
+    "reports them DISABLED. Comma-separated or repeated.",
+)
+@click.option(
+    "--account-api-denied",
+    is_flag=True,
+    help="Answer the Account API's ListRegions with AccessDeniedException, as for a caller "
+    "not allowed account:ListRegions.",
+)
+@click.option(
     "--print-env",
     is_flag=True,
     help="Print the export lines for --host/--port and exit, without serving.",
@@ -77,11 +112,12 @@ def _fault_options(command: Any) -> Any:
 @_fault_options
 @click.pass_context
 def sandbox(ctx: click.Context, **options: Any) -> None:
-    """Serve Amplify, AmplifyBackend, IoT, Batch and Snowball job listings locally.
+    """Serve the job listings of every jobctl command locally.
 
     The endpoint speaks the services' real wire protocols, so boto3, the AWS CLI and
-    jobctl work against it unchanged. It serves deterministic demo data, or the jobs in
-    --data. Fault flags make it misbehave on purpose, for testing clients.
+    jobctl work against it unchanged. It serves demo data that ends when it starts (a few
+    jobs keep moving) or at --clock, or the jobs in --data. Fault flags make it misbehave
+    on purpose, for testing clients.
     """
     fault_values = {f.name: options.pop(f.name) for f in fields(Faults) if f.init}
     if options["print_env"]:
@@ -96,7 +132,31 @@ def sandbox(ctx: click.Context, **options: Any) -> None:
     _serve(options, Faults(**fault_values))
 
 
+def _region_list(values: tuple[str, ...]) -> tuple[str, ...]:
+    """--disabled-regions a,b --disabled-regions c: each a region name."""
+    from jobctl.sandbox.datafile import REGION_PATTERN
+
+    names = tuple(dict.fromkeys(n.strip() for v in values for n in v.split(",") if n.strip()))
+    bad = [name for name in names if not REGION_PATTERN.fullmatch(name)]
+    if bad:
+        raise click.BadParameter(f"{bad[0]!r} is not a region name (like ap-east-1)")
+    return names
+
+
+def _clock(value: str | None) -> str | None:
+    """--clock checked when the command line is read (a bad value is a usage error)."""
+    if value is not None:
+        from jobctl.sandbox.clock import ClockError, parse
+
+        try:
+            parse(value, "--clock")
+        except ClockError as exc:
+            raise click.BadParameter(exc.message.removeprefix("--clock: ")) from None
+    return value
+
+
 def _serve(options: dict[str, Any], faults: Faults) -> None:
+    from jobctl.sandbox.clock import ClockError
     from jobctl.sandbox.records import DataError
     from jobctl.sandbox.server import RequestRecord, Sandbox
 
@@ -115,9 +175,15 @@ def _serve(options: dict[str, Any], faults: Faults) -> None:
             options["port"],
             region=options["region"],
             on_request=None if options["quiet"] else log,
+            clock=options["clock"],
+            move_scale=options["move_scale"],
+            disabled_regions=options["disabled_regions"],
+            account_api_denied=options["account_api_denied"],
         )
     except DataError as exc:
         raise click.BadParameter(str(exc), param_hint="'--data'") from None
+    except ClockError as exc:  # from JOBCTL_SANDBOX_CLOCK or JOBCTL_SANDBOX_MOVE_SCALE
+        raise click.UsageError(exc.message) from None
     try:
         sb.start()
     except OSError as exc:
@@ -136,6 +202,12 @@ def _serve(options: dict[str, Any], faults: Faults) -> None:
     try:
         click.echo(_env_lines(sb.endpoint_url, sb.region))
         click.echo(_examples(sb))
+        moving = len(sb.moving_jobs())
+        click.echo(
+            f"jobctl sandbox: clock {sb.clock.describe()}"
+            + (f"; {moving} jobs moving (more every few minutes)" if moving else ""),
+            err=True,
+        )
         click.echo(f"jobctl sandbox: serving on {sb.endpoint_url}; press Ctrl-C to stop", err=True)
         while not stop.wait(0.5):
             pass
@@ -159,30 +231,15 @@ def _env_lines(url: str, region: str) -> str:
 
 
 def _examples(sb: Any) -> str:
+    """Commands that return data from this sandbox, each API's own (its module's)."""
     parents = sb.parents()
-    url, q = sb.endpoint_url, shlex.quote
+    examples = [
+        example
+        for service in sb.data.catalog
+        if service.examples is not None
+        for example in service.examples(parents)
+    ]
     lines = ["# Then try, for example:"]
-    jobctl: list[str] = []
-    aws: list[str] = []
-    if parents["amplify"]:
-        app, branch = parents["amplify"][0]
-        jobctl.append(f"jobctl amplify --app-id {q(app)} --branch {q(branch)}")
-        aws.append(f"aws amplify list-jobs --app-id {q(app)} --branch-name {q(branch)}")
-    if parents["amplify-backend"]:
-        app, env = parents["amplify-backend"][0]
-        jobctl.append(f"jobctl amplify-backend --app-id {q(app)} --env {q(env)}")
-        aws.append(
-            f"aws amplifybackend list-backend-jobs --app-id {q(app)}"
-            f" --backend-environment-name {q(env)}"
-        )
-    jobctl.append("jobctl iot --status IN_PROGRESS")
-    aws.append("aws iot list-jobs --status IN_PROGRESS")
-    if parents["batch"]:
-        queue = q(parents["batch"][0])
-        jobctl.append(f"jobctl batch --job-queue {queue} --status all")
-        aws.append(f"aws batch list-service-jobs --job-queue {queue}")
-    jobctl.append("jobctl snowball")
-    aws.append("aws snowball list-jobs")
-    lines += [f"#   {line}" for line in jobctl]
-    lines += [f"#   {line} --endpoint-url {url}" for line in aws]
+    lines += [f"#   {example.jobctl}" for example in examples]
+    lines += [f"#   {example.aws} --endpoint-url {sb.endpoint_url}" for example in examples]
     return "\n".join(lines)

@@ -12,6 +12,8 @@ import contextlib
 import os
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from jobctl import signals
 from jobctl.aws.clients import Clients, Target, check_endpoint_url, max_attempts, read_timeout
@@ -66,22 +68,45 @@ def check_page_size(specs: Sequence[ServiceSpec], settings: Settings) -> None:
             )
 
 
+@dataclass(frozen=True)
+class Where:
+    """Where a listing goes, and on what clock: the real one, or an embedded sandbox's."""
+
+    target: Target
+    now: float | None = None  # the clock for age and duration; None: the real time
+    started: float | None = None  # the moment relative times resolve against, if not t0
+
+
 @contextlib.contextmanager
-def endpoint(settings: Settings) -> Iterator[Target]:
-    """The base target of a listing; with --sandbox, an embedded endpoint for its duration."""
+def endpoint(settings: Settings, started: float) -> Iterator[Where]:
+    """The base target of a listing; with --sandbox, an embedded endpoint for its duration.
+
+    The embedded sandbox's demo data ends at the listing's start (for a resumed listing,
+    the first listing's start, from the token), so a resumed --sandbox listing pages
+    through the same data. On a fixed clock (JOBCTL_SANDBOX_CLOCK) the listing lives at
+    that moment: ages count from it and --since 6h means six hours before it."""
     if not settings.sandbox:
-        yield Target(_first(settings.profile), None, settings.endpoint_url)
+        yield Where(Target(_first(settings.profile), None, settings.endpoint_url))
         return
     if settings.endpoint_url:
         raise UsageError("--sandbox and --endpoint-url cannot be used together")
     if settings.profile:
         raise UsageError("--sandbox uses its own credentials; drop --profile")
     from jobctl.sandbox import Sandbox
+    from jobctl.sandbox import clock as clocks
 
-    with Sandbox() as sandbox:
+    clock = clocks.resolve()
+    if not clock.fixed:
+        start = datetime.fromtimestamp(int(started), timezone.utc)
+        clock = clocks.Clock(start, clocks.utc_now)
+    with Sandbox(clock=clock) as sandbox:
         # The demo data is in the sandbox's regions, not in the one the user's shell names
         # (AWS_REGION=ap-south-1 listed nothing); --region still picks any of them.
-        yield Target(None, None, sandbox.endpoint_url, sandbox=True, default_region=sandbox.region)
+        target = Target(
+            None, None, sandbox.endpoint_url, sandbox=True, default_region=sandbox.region
+        )
+        fixed = sandbox.clock.start.timestamp() if sandbox.clock.fixed else None
+        yield Where(target, now=fixed, started=fixed)
 
 
 def _first(profiles: str | None) -> str | None:
@@ -114,11 +139,14 @@ def list_jobs(
         limits = {part.spec.name: part.spec.max_page_size() or 1000 for part in parts}
         resume = decode(settings.starting_token, query=query, services=names, skip_limits=limits)
     started = resume.started if resume else time.time()
-    parts, job_filter = filters.prepare(parts, settings, started, streams.say)
 
     waiting = progress_line(streams, enabled=_shows_progress(settings))
-    with endpoint(settings) as base, waiting as progress:
+    with endpoint(settings, started) as where, waiting as progress:
         streams = progress.streams  # stdout and stderr writes erase the progress line
+        if where.started is not None and resume is None:
+            started = where.started  # a fixed sandbox clock: the listing lives at its moment
+        parts, job_filter = filters.prepare(parts, settings, started, streams.say)
+        base = where.target
         all_streams, target_failures = build_streams(parts, settings, base, clients, started)
         if resume is not None:
             for warning in apply_resume(all_streams, resume):
@@ -146,7 +174,16 @@ def list_jobs(
         )
         varying = _varying(all_streams, extra)
         return write_listing(
-            listing, settings, streams, query, started, target_failures, extra, varying, progress
+            listing,
+            settings,
+            streams,
+            query,
+            started,
+            target_failures,
+            extra,
+            varying,
+            progress,
+            where.now,
         )
 
 
@@ -175,14 +212,6 @@ def _varying(all_streams: Sequence[Stream], extra: tuple[str, ...]) -> frozenset
     return frozenset(varying)
 
 
-def _sandbox_clock() -> float:
-    """--sandbox's demo data lives at a fixed moment (it is identical on every run): its
-    ages and durations count from that moment, so a demo reads the same every day."""
-    from jobctl.sandbox.specs import DEMO_ANCHOR
-
-    return DEMO_ANCHOR.timestamp()
-
-
 def _output_error(exc: OSError) -> JobctlError:
     # Nothing more can be written: point stdout at /dev/null, or the data still buffered
     # fails again at exit ("Exception ignored ... OSError", exit status 120).
@@ -200,13 +229,12 @@ def write_listing(
     extra: tuple[str, ...] = (),
     varying: frozenset[str] = frozenset(),
     progress: Progress | None = None,
+    now: float | None = None,
 ) -> ExitStatus:
     """Stream the listing into its renderer; whatever happens, close the output well,
-    then give the exit status and, when jobs are left, where to resume."""
-    clock = _sandbox_clock() if settings.sandbox else None
-    renderer, checker = ci.pipeline(
-        make_renderer(settings, streams, extra, varying, clock), settings
-    )
+    then give the exit status and, when jobs are left, where to resume. `now`: the
+    clock of age and duration (None: the real time)."""
+    renderer, checker = ci.pipeline(make_renderer(settings, streams, extra, varying, now), settings)
     interrupted: ExitStatus | None = None
     try:
         renderer.begin()

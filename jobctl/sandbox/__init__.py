@@ -1,4 +1,4 @@
-"""The embedded local AWS endpoint: five list APIs over their real wire protocols.
+"""The embedded local AWS endpoint: jobctl's list APIs over their real wire protocols.
 
     from jobctl.sandbox import Sandbox, Faults
     with Sandbox(jobs_per_service=300) as sb:
@@ -13,10 +13,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from jobctl.sandbox.catalog import SandboxData
     from jobctl.sandbox.faults import Faults
     from jobctl.sandbox.records import DataError
     from jobctl.sandbox.server import RequestRecord, Sandbox
-    from jobctl.sandbox.store import SandboxData
 
 __all__ = ["DataError", "Faults", "RequestRecord", "Sandbox", "SandboxData"]
 
@@ -25,7 +25,7 @@ _HOMES = {
     "RequestRecord": "jobctl.sandbox.server",
     "Faults": "jobctl.sandbox.faults",
     "DataError": "jobctl.sandbox.records",
-    "SandboxData": "jobctl.sandbox.store",
+    "SandboxData": "jobctl.sandbox.catalog",
 }
 
 

@@ -4,10 +4,10 @@ A ``Faults`` is plain data: tests mutate its fields while the server runs and th
 request sees the change. Each field's metadata doubles as its ``jobctl sandbox`` flag, so
 the Python API and the CLI cannot drift apart.
 
-Two triggers recur: *every N* counts the requests the faults apply to (after the region and
-service scoping), 1-based, so ``throttle_every=3`` hits requests 3, 6, 9...; *from page K*
-reads the page number carried in the request's pagination token (page 1 has no token), so
-a retried request hits the same page again.
+Two triggers recur: *every N* counts the requests the faults apply to (after the region,
+service and operation scoping), 1-based, so ``throttle_every=3`` hits requests 3, 6, 9...;
+*from page K* reads the page number carried in the request's pagination token (page 1 has
+no token), so a retried request hits the same page again.
 """
 
 from __future__ import annotations
@@ -16,7 +16,11 @@ import threading
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-SERVICES = ("amplify", "amplify-backend", "iot", "batch", "snowball")
+from jobctl.sandbox import catalog
+
+# The services and operations the sandbox serves, from the registry through the catalog.
+SERVICES = catalog.names()
+OPERATIONS = catalog.operations()
 BAD_BODIES = ("html", "truncated", "no-list")
 TOKEN_LOOPS = ("repeat", "cycle")
 
@@ -61,7 +65,16 @@ class Faults:
     access_denied: bool = _flag(False, "Answer every request with AccessDeniedException (403).")
     regions: tuple[str, ...] = _flag((), "Only inject faults in this region (repeatable).")
     services: tuple[str, ...] = _flag(
-        (), "Only inject faults for this service (repeatable).", choices=SERVICES
+        (),
+        "Only inject faults for this service (repeatable): the API that serves the "
+        "operation, as the request log names it.",
+        choices=SERVICES,
+    )
+    operations: tuple[str, ...] = _flag(
+        (),
+        "Only inject faults into this operation (repeatable): a discovery call as well as "
+        "a job listing.",
+        choices=OPERATIONS,
     )
     _seen: int = field(default=0, init=False, repr=False, compare=False)
     _lock: threading.Lock = field(
@@ -75,14 +88,18 @@ class Faults:
             value = _checked(name, value)
         object.__setattr__(self, name, value)
 
-    def applies_to(self, service: str, region: str) -> bool:
-        return (not self.regions or region in self.regions) and (
-            not self.services or service in self.services
+    def applies_to(self, service: str, region: str, operation: str | None = None) -> bool:
+        return (
+            (not self.regions or region in self.regions)
+            and (not self.services or service in self.services)
+            and (not self.operations or operation in self.operations)
         )
 
-    def decide(self, service: str, region: str, page: int) -> Decision | None:
+    def decide(
+        self, service: str, region: str, page: int, operation: str | None = None
+    ) -> Decision | None:
         """What to do to one request, or None when the faults do not apply to it."""
-        if not self.applies_to(service, region):
+        if not self.applies_to(service, region, operation):
             return None
         with self._lock:
             self._seen += 1

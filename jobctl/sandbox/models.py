@@ -50,6 +50,15 @@ def paginator_config(botocore_name: str, operation: str) -> dict[str, str] | Non
         return None
 
 
+@cache
+def partition_regions(partition: str) -> tuple[str, ...]:
+    """The regions of one partition ("aws"), from botocore's endpoints data."""
+    with _lock:
+        data = _session().get_component("data_loader").load_data("endpoints")
+    found = next(p for p in data["partitions"] if p["partition"] == partition)
+    return tuple(sorted(found["regions"]))
+
+
 def result_item_shape(botocore_name: str, operation: str, result_key: str) -> Shape:
     """The shape of one item of an operation's result list (a job summary)."""
     output = operation_model(botocore_name, operation).output_shape

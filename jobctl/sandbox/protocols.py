@@ -18,6 +18,7 @@ from jobctl.sandbox.wire import NON_BODY_LOCATIONS, WireError, from_wire, to_wir
 
 JSON_CONTENT_TYPE = {"rest-json": "application/json", "json": "application/x-amz-json-1.1"}
 CBOR_NAMESPACE = "com.amazonaws"
+CORAL_NAMESPACE = "com.amazon.coral.service"
 
 
 @dataclass
@@ -158,9 +159,26 @@ def success_response(route: Route, output: dict[str, Any]) -> HttpResponse:
 
 
 def error_response(
-    protocol: str, botocore_name: str | None, code: str, message: str, status: int
+    protocol: str,
+    botocore_name: str | None,
+    code: str,
+    message: str,
+    status: int,
+    front_door: bool = False,
 ) -> HttpResponse:
-    """An error exactly as the protocol carries it, so botocore raises ClientError(code)."""
+    """An error exactly as the protocol carries it, so botocore raises ClientError(code).
+
+    ``front_door``: an error of AWS's request layer (an unrecognized client), which names
+    the error in the coral namespace rather than the service's."""
+    if front_door:
+        if protocol == "rest-json":
+            header = f"{code}:http://internal.amazon.com/coral/{CORAL_NAMESPACE}/"
+            return make_response(
+                protocol, status, {"message": message}, {"x-amzn-ErrorType": header}
+            )
+        return make_response(
+            protocol, status, {"__type": f"{CORAL_NAMESPACE}#{code}", "message": message}
+        )
     if protocol == "rest-json":
         # rest-json names the error in a header; the body carries the message only.
         return make_response(protocol, status, {"message": message}, {"x-amzn-ErrorType": code})

@@ -1,46 +1,41 @@
-"""Items as the store keeps them: boto3-shaped dicts, checked against the model and completed.
+"""Items as the store keeps them: boto3-shaped dicts, checked against the model.
 
 Whatever feeds the store (the demo generator, a user's JSON file, ``add_job`` and
 ``update_job``) goes through ``coerce``: it walks the botocore shape, so unknown member
 names and wrong types fail with the path of the offending value, and timestamps may be
-given as datetimes or ISO 8601 strings. ``complete_*`` fill the members the model requires
-but a user should not have to write (ARNs, flags), the way the real service would.
+given as datetimes or ISO 8601 strings. Each service's module then completes the members
+the model requires but a user should not have to write (ARNs, flags), the way the real
+service would.
 """
 
 from __future__ import annotations
 
-import functools
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from jobctl.sandbox import models
-from jobctl.sandbox.specs import ACCOUNT_ID, DEMO_ANCHOR, ServiceSpec
 from jobctl.sandbox.wire import WireError, parse_timestamp
 
 if TYPE_CHECKING:
     from botocore.model import Shape
 
-# Where each kind of item's shape lives: (botocore service, operation, result list member).
-ITEM_SHAPES = {
-    "app": ("amplify", "ListApps", "apps"),
-    "branch": ("amplify", "ListBranches", "branches"),
-    "environment": ("amplify", "ListBackendEnvironments", "backendEnvironments"),
-    "queue": ("batch", "DescribeJobQueues", "jobQueues"),
-}
+    from jobctl.sandbox.service import SandboxService
 
 
 class DataError(ValueError):
     """Sandbox data that does not fit the service's model; the message names the value."""
 
 
-def item_shape(kind: str) -> Shape:
-    return models.result_item_shape(*ITEM_SHAPES[kind])
+def item_shape(where: tuple[str, str, str]) -> Shape:
+    """The shape of a result item: (botocore service, operation, result list member)."""
+    return models.result_item_shape(*where)
 
 
-def job_shape(spec: ServiceSpec) -> Shape:
-    config = models.paginator_config(spec.botocore_name, spec.list_operation) or {}
-    return models.result_item_shape(spec.botocore_name, spec.list_operation, config["result_key"])
+def job_shape(service: SandboxService) -> Shape:
+    """The shape of one job of a service's list operation."""
+    name, operation = service.botocore_name, service.list_operation
+    config = models.paginator_config(name, operation) or {}
+    return models.result_item_shape(name, operation, config["result_key"])
 
 
 def coerce(shape: Shape, value: Any, path: str, extra: tuple[str, ...] = ()) -> Any:
@@ -115,128 +110,3 @@ def require(item: dict[str, Any], names: tuple[str, ...], path: str) -> None:
     missing = [n for n in names if item.get(n) in (None, "")]
     if missing:
         raise DataError(f"{path}: missing required field(s) {', '.join(missing)}")
-
-
-def complete_app(app: dict[str, Any], region: str) -> dict[str, Any]:
-    app_id = app["appId"]
-    defaults = {
-        "appArn": f"arn:aws:amplify:{region}:{ACCOUNT_ID}:apps/{app_id}",
-        "name": app_id,
-        "description": "",
-        "repository": "",
-        "platform": "WEB",
-        "createTime": DEMO_ANCHOR,
-        "updateTime": app.get("createTime", DEMO_ANCHOR),
-        "environmentVariables": {},
-        "defaultDomain": f"{app_id}.amplifyapp.com",
-        "enableBranchAutoBuild": False,
-        "enableBasicAuth": False,
-    }
-    return {**defaults, **app}
-
-
-def complete_branch(branch: dict[str, Any], app: dict[str, Any]) -> dict[str, Any]:
-    name = branch["branchName"]
-    defaults = {
-        "branchArn": f"{app['appArn']}/branches/{quote(name, safe='')}",
-        "description": "",
-        "stage": "PRODUCTION" if name in ("main", "master") else "DEVELOPMENT",
-        "displayName": name.replace("/", "-"),
-        "enableNotification": False,
-        "createTime": app["createTime"],
-        "updateTime": branch.get("createTime", app["createTime"]),
-        "environmentVariables": {},
-        "enableAutoBuild": True,
-        "customDomains": [],
-        "framework": "React",
-        # activeJobId and totalNumberOfJobs are computed from the jobs when listed.
-        "enableBasicAuth": False,
-        "ttl": "5",
-        "enablePullRequestPreview": False,
-    }
-    return {**defaults, **branch}
-
-
-def complete_environment(env: dict[str, Any], app: dict[str, Any]) -> dict[str, Any]:
-    name = env["environmentName"]
-    defaults = {
-        "backendEnvironmentArn": f"{app['appArn']}/backendenvironments/{name}",
-        "stackName": f"amplify-{app['appId']}-{name}",
-        "deploymentArtifacts": f"amplify-{app['appId']}-{name}-deployment",
-        "createTime": app["createTime"],
-        "updateTime": env.get("createTime", app["createTime"]),
-    }
-    return {**defaults, **env}
-
-
-def complete_queue(queue: dict[str, Any], region: str) -> dict[str, Any]:
-    name = queue["jobQueueName"]
-    defaults = {
-        "jobQueueArn": f"arn:aws:batch:{region}:{ACCOUNT_ID}:job-queue/{name}",
-        "state": "ENABLED",
-        "status": "VALID",
-        "priority": 1,
-        "computeEnvironmentOrder": [],
-        "serviceEnvironmentOrder": [
-            {
-                "order": 1,
-                "serviceEnvironment": f"arn:aws:batch:{region}:{ACCOUNT_ID}:"
-                f"service-environment/{name}-training",
-            }
-        ],
-        "jobQueueType": "SAGEMAKER_TRAINING",
-    }
-    return {**defaults, **queue}
-
-
-def complete_job(
-    spec: ServiceSpec, job: dict[str, Any], parent: Any, region: str
-) -> dict[str, Any]:
-    """A job with the members its service always returns, derived as the service would."""
-    job_id = job[spec.id_member]
-    arn_base = f"arn:aws:{spec.botocore_name}:{region}:{ACCOUNT_ID}"
-    if spec.name == "amplify":
-        app_id, branch = parent
-        return {
-            "jobArn": f"{arn_base}:apps/{app_id}/branches/{quote(branch, safe='')}/jobs/{job_id}",
-            "commitId": "HEAD",
-            "commitMessage": "",
-            "commitTime": job["startTime"],
-            "jobType": "RELEASE",
-            **job,
-        }
-    if spec.name == "amplify-backend":
-        app_id, env = parent
-        return {**job, "AppId": app_id, "BackendEnvironmentName": env}
-    if spec.name == "iot":
-        return {"jobArn": f"{arn_base}:job/{job_id}", "lastUpdatedAt": job["createdAt"], **job}
-    if spec.name == "batch":
-        return {
-            "jobArn": f"{arn_base}:service-job/{job_id}",
-            "serviceJobType": "SAGEMAKER_TRAINING",
-            **job,
-        }
-    return dict(job)
-
-
-def created_millis(spec: ServiceSpec, job: dict[str, Any]) -> int:
-    """The job's creation time in epoch ms, whatever form its service keeps it in (0: unknown)."""
-    value = job.get(spec.created_member)
-    if value is None:
-        return 0
-    if isinstance(value, int) and spec.name == "batch":
-        return value
-    try:
-        return _millis(value)
-    except TypeError:  # unhashable: not a time
-        return 0
-
-
-@functools.lru_cache(maxsize=1 << 18)
-def _millis(value: Any) -> int:
-    # Every page request sorts the whole list by creation time; parsing each job's time
-    # again for every page made a 20,000-job listing spend most of its time here.
-    try:
-        return round(parse_timestamp(value).timestamp() * 1000)
-    except WireError:
-        return 0

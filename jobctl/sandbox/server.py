@@ -1,4 +1,4 @@
-"""The HTTP server: one endpoint for all five services, routed by method, path and headers.
+"""The HTTP server: one endpoint for every service, routed by method, path and headers.
 
 ``Sandbox.handle`` is the whole request pipeline without sockets (route, parse, faults,
 validate, select, paginate, serialize); the request handler class only moves bytes, and
@@ -15,18 +15,27 @@ import struct
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jobctl.sandbox import clock as clocks
 from jobctl.sandbox import datafile, demo
+from jobctl.sandbox.catalog import SandboxData
 from jobctl.sandbox.faults import Decision, Faults
-from jobctl.sandbox.store import SandboxData
+from jobctl.sandbox.live import Movement, MovingJob
+from jobctl.sandbox.service import (
+    REGION_DISABLED,
+    Account,
+    Call,
+    Operation,
+    SandboxService,
+    ServiceError,
+)
 
 if TYPE_CHECKING:
-    from jobctl.sandbox.handlers import Operation
     from jobctl.sandbox.protocols import HttpRequest, HttpResponse, Route
 
 _CREDENTIAL = re.compile(r"Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/")
@@ -73,22 +82,50 @@ class Sandbox:
         region: str = "us-east-1",
         regions: tuple[str, ...] | None = None,
         on_request: Callable[[RequestRecord], None] | None = None,
+        clock: clocks.ClockSpec = None,
+        move_scale: float | None = None,
+        disabled_regions: Iterable[str] = (),
+        account_api_denied: bool = False,
     ) -> None:
         """``regions`` get demo data (default: ``region``, us-west-2, eu-west-1); other
-        regions answer as empty accounts. With ``data_file`` there is no demo data."""
+        regions answer as empty accounts. With ``data_file`` there is no demo data.
+
+        ``clock``: None reads ``JOBCTL_SANDBOX_CLOCK`` (an ISO 8601 time fixes the clock),
+        else the clock is live; a datetime or ISO 8601 text fixes it; "live" ignores the
+        variable; a callable returning the time is a live clock on that time. The demo
+        data ends at the clock's start.
+
+        On a live clock, with demo data, a few jobs of every API move through their
+        statuses (``moving_jobs()``); ``move_scale`` multiplies their schedule (0.05 makes
+        its minutes seconds; None reads ``JOBCTL_SANDBOX_MOVE_SCALE``, else 1).
+
+        ``disabled_regions`` are regions the account has not enabled: requests signed for
+        them get the UnrecognizedClientException AWS answers there, and the Account API's
+        ListRegions reports them DISABLED. ``account_api_denied`` answers ListRegions with
+        AccessDeniedException. Both are in ``sb.account``, which may change while serving."""
         if jobs_per_service < 0:
             raise ValueError("jobs_per_service must be >= 0")
+        self.clock = clocks.resolve(clock)
+        self.account = Account(_regions(disabled_regions), bool(account_api_denied))
         self.region = region
         self.host, self.port = host, port
         self.faults = faults or Faults()
-        self.data = SandboxData(region)
+        self.data = SandboxData(region, anchor=self.clock.start)
         self.on_request = on_request
+        wanted: tuple[str, ...] = ()
         if data_file is not None:
             datafile.load(data_file, self.data)
         else:
             wanted = regions or (region, *demo.DEMO_REGIONS)
             for name in dict.fromkeys(wanted):
                 demo.populate(self.data, name, jobs_per_service)
+        self.movement: Movement | None = None
+        scale = clocks.move_scale(move_scale)
+        # Jobs move in the default region's demo data (none with a file or no jobs).
+        if not self.clock.fixed and region in wanted and jobs_per_service > 0:
+            self.movement = Movement(self.data, self.clock, region, scale)
+            self.data.ticker = self.movement.advance
+            self.data.catch_up()
         # The job store is long-lived and large (hundreds of thousands of objects with
         # --jobs); without this, every request's allocations trigger full garbage
         # collections that walk all of it, which took most of a page request's time.
@@ -99,20 +136,25 @@ class Sandbox:
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._router: Any = None
-        self._operations: dict[tuple[str, str], Operation] = {}
+        self._operations: dict[tuple[str, str], tuple[SandboxService, Operation]] = {}
 
     # -- lifecycle -------------------------------------------------------------------------
 
     def start(self) -> Sandbox:
         if self._server is not None:
             raise RuntimeError("the sandbox is already running")
-        from jobctl.sandbox.handlers import OPERATIONS
         from jobctl.sandbox.protocols import Router
-        from jobctl.sandbox.specs import SERVICES
 
-        self._operations = {(op.service, op.name): op for op in OPERATIONS}
+        self._operations = {
+            (service.name, op.name): (service, op)
+            for service in self.data.catalog
+            for op in service.operations
+        }
         self._router = Router(
-            [(op.service, SERVICES[op.service].botocore_name, op.name) for op in OPERATIONS]
+            [
+                (service.name, service.botocore_name, op.name)
+                for service, op in self._operations.values()
+            ]
         )
         self._stopping.clear()
         self._server = _Server((self.host, self.port), _Handler, self)
@@ -160,6 +202,15 @@ class Sandbox:
         with self._records_lock:
             self._records.clear()
 
+    def moving_jobs(self, service: str | None = None) -> list[MovingJob]:
+        """The jobs that move while the sandbox runs (none on a fixed clock), with their
+        schedules, of every API or one: those created by now, oldest wave first."""
+        if self.movement is None:
+            return []
+        with self.data.lock:
+            self.data.catch_up()
+            return self.movement.jobs(service)
+
     def parents(self, region: str | None = None) -> dict[str, list[Any]]:
         """Discovery: {"amplify": [(appId, branch)...], "amplify-backend": [(appId, env)...],
         "batch": [queue names], "iot-thing-groups": [names]}, busiest parents first."""
@@ -190,47 +241,65 @@ class Sandbox:
             route.operation,
             route.protocol,
         )
+        service, _ = self._operations[(route.service, route.operation)]
+        if record.region in self.account.disabled_regions and not service.global_service:
+            # AWS's request layer refuses a region the account has not enabled, before
+            # the service (and its faults) could answer.
+            code, status, message = REGION_DISABLED
+            response = protocols.error_response(
+                route.protocol, None, code, message, status, front_door=True
+            )
+            return self._finish(record, response, None)
         return self._answer(record, route, request)
 
     def _answer(
         self, record: RequestRecord, route: Route, request: HttpRequest
     ) -> tuple[HttpResponse, Decision | None]:
-        from jobctl.sandbox import handlers, models, protocols, tokens, wire
+        from jobctl.sandbox import models, paginate, protocols, tokens, wire
 
-        op = self._operations[(route.service, route.operation)]
-        spec = op.spec
-        pagination = op.pagination or models.paginator_config(spec.botocore_name, op.name) or {}
+        service, op = self._operations[(route.service, route.operation)]
+        pagination = op.pagination or models.paginator_config(service.botocore_name, op.name) or {}
 
         def error(code: str, message: str, status: int) -> HttpResponse:
             return protocols.error_response(
-                route.protocol, spec.botocore_name, code, message, status
+                route.protocol, service.botocore_name, code, message, status
             )
 
         try:
             record.params = protocols.parse_params(route, request)
         except wire.WireError as exc:
-            return self._finish(record, error(spec.validation_error, str(exc), 400), None)
+            return self._finish(record, error(service.errors.validation, str(exc), 400), None)
         token_text = record.params.get(pagination["input_token"])
-        decision = self.faults.decide(spec.name, record.region, tokens.page_number(token_text))
+        page = tokens.page_number(token_text)
+        decision = self.faults.decide(service.name, record.region, page, op.name)
         if decision:
             record.faults = decision.labels()
             # A sandbox stopping mid-delay drops the request rather than answer it late.
             if decision.delay and self._stopping.wait(decision.delay):
                 raise _Stopped
             if decision.error:
-                code, status, message = self._fault_error(
-                    decision.error, spec.name, op.name, record
-                )
+                code, status, message = self._fault_error(decision.error, service, op.name, record)
                 return self._finish(record, error(code, message, status), decision)
+        enabled: list[str] = []
+        if service.view is not None:  # only a wider view needs to know every region
+            disabled = self.account.disabled_regions
+            enabled = [r for r in self.data.regions() if r not in disabled]
+        view, regions = service.regions_of(record.region, enabled)
+        call = Call(service, self.data, record.region, regions, record.params, self.account)
         try:
-            self._validate(op, record.params, pagination["limit_key"])
-            selection = op.select(self.data, record.region, record.params)
+            self._validate(service, op, record.params, pagination["limit_key"])
+            selection = op.select(call)
             size = record.params.get(pagination["limit_key"]) or op.default_page_size
             loop = decision.token_loop if decision else None
-            items, next_token = handlers.paginate(
-                op, selection, record.region, token_text, size, loop
+            items, next_token = paginate.paginate(
+                (service.name, op.name, view),
+                service.errors,
+                selection,
+                token_text,
+                size,
+                loop,
             )
-        except handlers.ServiceError as exc:
+        except ServiceError as exc:
             return self._finish(record, error(exc.code, exc.message, exc.status), decision)
         output: dict[str, Any] = {pagination["result_key"]: items}
         if next_token:
@@ -244,10 +313,12 @@ class Sandbox:
             response.body = response.body[: len(response.body) // 2]
         return self._finish(record, response, decision)
 
-    def _validate(self, op: Operation, params: dict[str, Any], limit_key: str) -> None:
-        from jobctl.sandbox import handlers, models, wire
+    def _validate(
+        self, service: SandboxService, op: Operation, params: dict[str, Any], limit_key: str
+    ) -> None:
+        from jobctl.sandbox import models, wire
 
-        shape = models.operation_model(op.spec.botocore_name, op.name).input_shape
+        shape = models.operation_model(service.botocore_name, op.name).input_shape
         problems = wire.validate(params, shape) if shape is not None else []
         size = params.get(limit_key)
         if (
@@ -259,43 +330,54 @@ class Sandbox:
             problems.append(f"{limit_key} must be between {low} and {high}, got {size}")
         if problems:
             count = f"{len(problems)} validation error{'s' if len(problems) > 1 else ''}"
-            raise handlers.ServiceError(
-                op.spec.validation_error, f"{count} detected: {'; '.join(problems)}"
+            raise ServiceError(
+                service.errors.validation, f"{count} detected: {'; '.join(problems)}"
             )
 
     def _fault_error(
-        self, kind: str, service: str, operation: str, record: RequestRecord
+        self, kind: str, service: SandboxService, operation: str, record: RequestRecord
     ) -> tuple[str, int, str]:
-        from jobctl.sandbox.specs import ACCOUNT_ID, AUTH_ERRORS, SERVICES
+        from jobctl.sandbox.paginate import invalid_token
+        from jobctl.sandbox.service import ACCOUNT_ID, AUTH_ERRORS
 
-        spec = SERVICES[service]
         if kind in AUTH_ERRORS:
             code, status, template = AUTH_ERRORS[kind]
-            action = f"{spec.botocore_name}:{operation}"
+            prefix = service.botocore_name
             message = template.format(
-                account=ACCOUNT_ID, action=action, prefix=spec.botocore_name, region=record.region
+                account=ACCOUNT_ID,
+                action=f"{prefix}:{operation}",
+                prefix=prefix,
+                region=record.region,
             )
             return code, status, message
         if kind == "throttle":
-            return (*spec.throttle, "Rate exceeded")
+            return (*service.errors.throttle, "Rate exceeded")
         if kind == "invalid-token":
-            from jobctl.sandbox import handlers
-
-            invalid = handlers.invalid_token(spec)
+            invalid = invalid_token(service.errors)
             return invalid.code, invalid.status, invalid.message
-        return (*spec.server_error, "We encountered an internal error. Please try again.")
+        return (*service.errors.server_error, "We encountered an internal error. Please try again.")
 
     def _finish(
         self, record: RequestRecord, response: HttpResponse, decision: Decision | None
     ) -> tuple[HttpResponse, Decision | None]:
         record.status = response.status
         if response.status >= 300:
-            record.error = (
-                response.headers.get("x-amzn-ErrorType") or _error_code(response) or "Unknown"
-            )
+            header = response.headers.get("x-amzn-ErrorType", "").split(":")[0]
+            record.error = header or _error_code(response) or "Unknown"
         if self.on_request is not None:
             self.on_request(record)
         return response, decision
+
+
+def _regions(names: Iterable[str]) -> frozenset[str]:
+    """Region names, checked: a typo would silently disable nothing."""
+    from jobctl.sandbox.datafile import REGION_PATTERN
+
+    found = frozenset(names if not isinstance(names, str) else names.split(","))
+    bad = sorted(name for name in found if not REGION_PATTERN.fullmatch(name))
+    if bad:
+        raise ValueError(f"disabled_regions: {', '.join(map(repr, bad))} is not a region name")
+    return found
 
 
 def _error_code(response: HttpResponse) -> str | None:

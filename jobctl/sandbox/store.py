@@ -1,178 +1,236 @@
-"""The sandbox's data: jobs and their parents, per region, safe to change while serving.
+"""The sandbox's data: resources by kind and jobs by API, per region, safe to change while
+serving.
+
+A region holds resources by kind (apps, branches, queues... each kind defined by the
+module that owns it) and jobs by API name → parent key → job ID. What a parent key is,
+which resources an API's jobs may hang under and how a job is completed all come from the
+API's ``SandboxService``: nothing here names a service.
 
 Writers replace item dicts instead of mutating them, so a response being serialized in a
-server thread never sees a half-updated job. ``region=None`` always means the sandbox's
-default region; ``parent=None`` in a lookup means "any parent" (and an ID found under more
-than one parent is an error asking for one).
+server thread never sees a half-updated job. ``region=None`` always means the default
+region; ``parent=None`` in a lookup means "any parent" (and an ID found under more than
+one parent is an error asking for one).
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from jobctl.sandbox import records
 from jobctl.sandbox.records import DataError
-from jobctl.sandbox.specs import SERVICES, ServiceSpec, parent_key, service_spec
-
-
-@dataclass
-class StoredJob:
-    item: dict[str, Any]  # exactly what the list API returns, boto3-shaped
-    meta: dict[str, Any]  # attributes the API filters on but does not return
-    # The listing order's key, computed once: every page request sorts the whole list.
-    # A changed job is stored anew (update_job), so the key never goes stale.
-    sort_key: tuple[Any, ...] | None = field(default=None, compare=False)
+from jobctl.sandbox.service import JobPlace, Kind, SandboxService, StoredJob
 
 
 @dataclass
 class RegionData:
-    apps: dict[str, dict[str, Any]] = field(default_factory=dict)
-    branches: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
-    environments: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
-    queues: dict[str, dict[str, Any]] = field(default_factory=dict)
-    thing_groups: dict[str, str] = field(default_factory=dict)  # IoT group name -> ID
-    # service -> parent key -> job ID -> job; insertion order is irrelevant (lists sort).
-    jobs: dict[str, dict[Any, dict[str, StoredJob]]] = field(
-        default_factory=lambda: {name: {} for name in SERVICES}
-    )
+    # kind → key → item, in the order added
+    resources: dict[str, dict[Any, dict[str, Any]]] = field(default_factory=dict)
+    # API → parent key → job ID → job; insertion order is irrelevant (lists sort).
+    jobs: dict[str, dict[Any, dict[str, StoredJob]]] = field(default_factory=dict)
+
+    def empty(self) -> bool:
+        return not any(self.resources.values()) and not any(self.jobs.values())
 
 
-class SandboxData:
-    def __init__(self, default_region: str = "us-east-1") -> None:
+class Store:
+    """Every region's data, for the APIs of ``catalog``."""
+
+    def __init__(
+        self, catalog: Sequence[SandboxService], default_region: str, anchor: datetime
+    ) -> None:
+        self.catalog = tuple(catalog)
         self.default_region = default_region
+        self.anchor = anchor  # when the sandbox started: the default time of what is made
         self.lock = threading.RLock()
+        # Called before every read or write (the moving jobs catch up with the clock).
+        self.ticker: Callable[[], None] | None = None
+        self._ticking = False
+        self._services = {service.name: service for service in self.catalog}
+        self._kinds = {kind.name: kind for service in self.catalog for kind in service.kinds}
         self._regions: dict[str, RegionData] = {}
+
+    # -- the catalog -----------------------------------------------------------------------
+
+    def service(self, name: str) -> SandboxService:
+        try:
+            return self._services[name]
+        except KeyError:
+            known = ", ".join(self._services)
+            raise ValueError(f"unknown service {name!r}; one of {known}") from None
+
+    def kind(self, name: str) -> Kind:
+        try:
+            return self._kinds[name]
+        except KeyError:
+            known = ", ".join(self._kinds)
+            raise ValueError(f"unknown kind {name!r}; one of {known}") from None
+
+    def api_for(self, kind: str, resource: dict[str, Any]) -> str:
+        """The API whose jobs hang under this resource (a queue's type picks its API)."""
+        for service in self.catalog:
+            if service.parent and service.parent.kind == kind and service.parent.accepts(resource):
+                return service.name
+        raise DataError(f"{kind}: no API lists jobs under {resource!r}")
 
     # -- reading -------------------------------------------------------------------------
 
     def regions(self) -> list[str]:
         """Regions that hold any data, default region first."""
         with self.lock:
-            names = [r for r in self._regions if self._regions[r] != RegionData()]
+            self._tick()
+            names = [name for name, data in self._regions.items() if not data.empty()]
         return sorted(names, key=lambda r: (r != self.default_region, r))
 
     def region(self, name: str | None) -> RegionData:
         """A region's data; an unknown region reads as empty (writers use ``_region_for``)."""
         return self._regions.get(name or self.default_region) or RegionData()
 
+    def resources(self, kind: str, *, region: str | None = None) -> dict[Any, dict[str, Any]]:
+        """The resources of one kind (a copy of the mapping), key → item, in order added."""
+        with self.lock:
+            self._tick()
+            return dict(self.region(region).resources.get(kind, {}))
+
+    def resource(self, kind: str, key: Any, *, region: str | None = None) -> dict[str, Any] | None:
+        with self.lock:
+            return self.region(region).resources.get(kind, {}).get(key)
+
     def jobs(
         self, service: str, *, region: str | None = None, parent: Any = None
     ) -> list[dict[str, Any]]:
-        """Copies of the jobs of one service (one parent, or all), in no particular order."""
-        spec = service_spec(service)
+        """Copies of the jobs of one API (one parent, or all), in no particular order."""
+        spec = self.service(service)
         with self.lock:
+            self._tick()
             found = self._stored(spec, region, parent)
         return [dict(job.item, **job.meta) for _, job in found]
 
     def stored_jobs(self, service: str, region: str, parent: Any) -> list[StoredJob]:
-        """The jobs under one parent, as the handlers read them (a snapshot)."""
+        """The jobs under one parent key, as the handlers read them (a snapshot)."""
         with self.lock:
-            return list(self.region(region).jobs[service].get(parent, {}).values())
+            self._tick()
+            return list(self.region(region).jobs.get(service, {}).get(parent, {}).values())
 
     def get_job(
         self, service: str, job_id: str, *, region: str | None = None, parent: Any = None
     ) -> dict[str, Any]:
-        spec = service_spec(service)
+        spec = self.service(service)
         with self.lock:
+            self._tick()
             _, job = self._find(spec, job_id, region, parent)
         return dict(job.item, **job.meta)
 
+    def listed_regions(self, service: str, region: str | None = None) -> tuple[str, ...]:
+        """The regions whose jobs a listing signed for ``region`` returns: the region, or
+        the wider view an API documents (Snowball in a US region: every US region)."""
+        region = region or self.default_region
+        return self.service(service).regions_of(region, self.regions())[1]
+
     def parents(self, region: str | None = None) -> dict[str, list[Any]]:
-        """Every parent jobs can be listed under, the ones with the most jobs first."""
+        """Every parent each API lists jobs under, the ones with the most jobs first, and
+        what modules add (IoT's thing groups)."""
         with self.lock:
+            self._tick()
             data = self.region(region)
+            found: dict[str, list[Any]] = {}
+            for service in self.catalog:
+                if service.parent is not None:
+                    jobs = data.jobs.get(service.name, {})
+                    keys = [
+                        key
+                        for key, item in data.resources.get(service.parent.kind, {}).items()
+                        if service.parent.accepts(item)
+                    ]
+                    found[service.name] = sorted(keys, key=lambda k: -len(jobs.get(k, {})))
+                if service.extra_parents is not None:
+                    found.update(service.extra_parents(self, region or self.default_region))
+            return found
 
-            def busiest(service: str, keys: Any) -> list[Any]:
-                jobs = data.jobs[service]
-                return sorted(keys, key=lambda k: -len(jobs.get(k, {})))
+    # -- resources -----------------------------------------------------------------------
 
-            return {
-                "amplify": busiest("amplify", data.branches),
-                "amplify-backend": busiest("amplify-backend", data.environments),
-                "batch": busiest("batch", data.queues),
-                "iot-thing-groups": sorted(data.thing_groups),
-            }
-
-    # -- parents -------------------------------------------------------------------------
-
-    def add_app(self, app: dict[str, Any], *, region: str | None = None) -> dict[str, Any]:
-        region = region or self.default_region
-        item = records.coerce(records.item_shape("app"), app, "app")
-        records.require(item, ("appId",), "app")
-        with self.lock:
-            data = self._region_for(region)
-            data.apps[item["appId"]] = records.complete_app(item, region)
-            return data.apps[item["appId"]]
-
-    def add_branch(
-        self, app_id: str, branch: dict[str, Any], *, region: str | None = None
+    def add_resource(
+        self,
+        kind: str,
+        item: dict[str, Any],
+        *,
+        region: str | None = None,
+        parent: Any = None,
     ) -> dict[str, Any]:
-        item = records.coerce(records.item_shape("branch"), branch, "branch")
-        records.require(item, ("branchName",), "branch")
-        with self.lock:
-            app = self._app(app_id, region)
-            key = (app_id, item["branchName"])
-            self._region_for(region).branches[key] = records.complete_branch(item, app)
-            return self._region_for(region).branches[key]
-
-    def add_environment(
-        self, app_id: str, env: dict[str, Any], *, region: str | None = None
-    ) -> dict[str, Any]:
-        item = records.coerce(records.item_shape("environment"), env, "environment")
-        records.require(item, ("environmentName",), "environment")
-        with self.lock:
-            app = self._app(app_id, region)
-            key = (app_id, item["environmentName"])
-            self._region_for(region).environments[key] = records.complete_environment(item, app)
-            return self._region_for(region).environments[key]
-
-    def add_queue(self, queue: dict[str, Any], *, region: str | None = None) -> dict[str, Any]:
+        """Adds an app, branch, environment, queue... (boto3 member names), completed with
+        what the service always returns. ``parent`` names the container of a kind that
+        lives in another (a branch's app ID); a missing container is created."""
+        spec = self.kind(kind)
         region = region or self.default_region
-        item = records.coerce(records.item_shape("queue"), queue, "queue")
-        records.require(item, ("jobQueueName",), "queue")
+        if spec.shape is not None:
+            value = records.coerce(records.item_shape(spec.shape), item, kind)
+        else:
+            value = _strings(item, kind)
+        records.require(value, (spec.key_member,), kind)
         with self.lock:
-            data = self._region_for(region)
-            data.queues[item["jobQueueName"]] = records.complete_queue(item, region)
-            return data.queues[item["jobQueueName"]]
-
-    def add_thing_group(
-        self, name: str, group_id: str | None = None, *, region: str | None = None
-    ) -> str:
-        """Registers an IoT thing group; its ID defaults to one derived from the name."""
-        import uuid
-
-        with self.lock:
-            groups = self._region_for(region).thing_groups
-            if name not in groups:
-                groups[name] = group_id or str(uuid.uuid5(uuid.NAMESPACE_URL, f"thinggroup/{name}"))
-            return groups[name]
-
-    def resolve_queue(self, region: str, name_or_arn: str) -> str | None:
-        """The name of the queue a request names by name or ARN, or None."""
-        queues = self.region(region).queues
-        if name_or_arn in queues:
-            return name_or_arn
-        return next((n for n, q in queues.items() if q["jobQueueArn"] == name_or_arn), None)
+            container = None
+            key: Any = value[spec.key_member]
+            if spec.container is not None:
+                if not isinstance(parent, str) or not parent:
+                    raise DataError(f"{kind}: needs the {spec.container} it belongs to")
+                container = self.resource(spec.container, parent, region=region)
+                if container is None:
+                    holder = self.kind(spec.container)
+                    container = self.add_resource(
+                        spec.container, {holder.key_member: parent}, region=region
+                    )
+                key = (parent, key)
+            existing = self._region_for(region).resources.setdefault(kind, {})
+            if spec.keep_existing and key in existing:
+                return existing[key]
+            existing[key] = spec.complete(value, region, container, self.anchor)
+            return existing[key]
 
     # -- jobs ----------------------------------------------------------------------------
+
+    def parent_key(self, spec: SandboxService, parent: Any) -> Any:
+        """A parent as the store keys it: a tuple of strings, a name, or None."""
+        place = spec.parent
+        if place is None:
+            if parent is not None:
+                raise ValueError(f"{spec.name} jobs have no parent; got {parent!r}")
+            return None
+        if len(place.members) == 1:
+            if not isinstance(parent, str) or not parent:
+                raise ValueError(
+                    f"{spec.name} jobs need a parent {place.members[0]}, got {parent!r}"
+                )
+            return place.normalize(parent) if place.normalize else parent
+        if (
+            not isinstance(parent, (tuple, list))
+            or len(parent) != len(place.members)
+            or not all(isinstance(p, str) and p for p in parent)
+        ):
+            raise ValueError(
+                f"{spec.name} jobs need a parent ({', '.join(place.members)}), got {parent!r}"
+            )
+        return tuple(parent)
 
     def add_job(
         self, service: str, job: dict[str, Any], *, region: str | None = None, parent: Any = None
     ) -> dict[str, Any]:
-        """Adds a job (boto3 member names; times as datetimes or ISO 8601). Missing parents
-        (an Amplify app and branch, a backend environment, a Batch queue) are created."""
-        spec = service_spec(service)
+        """Adds a job (boto3 member names; times as datetimes or ISO 8601). A missing parent
+        (an Amplify app and branch, a backend environment, a Batch queue) is created."""
+        spec = self.service(service)
         region = region or self.default_region
-        if spec.name == "amplify-backend" and parent is None and "AppId" in job:
-            parent = (job["AppId"], job.get("BackendEnvironmentName"))
-        key = parent_key(spec, parent)
+        if parent is None and spec.parent is not None and spec.parent.from_job is not None:
+            parent = spec.parent.from_job(job)
+        key = self.parent_key(spec, parent)
         item, meta = self._coerce_job(spec, job, "job")
         records.require(item, spec.required, "job")
         with self.lock:
-            self._ensure_parent(spec, key, region)
-            jobs = self._region_for(region).jobs[spec.name].setdefault(key, {})
+            self._tick()
+            if key is not None:
+                self._ensure_parent(spec, key, region)
+            jobs = self._region_for(region).jobs.setdefault(spec.name, {}).setdefault(key, {})
             job_id = item[spec.id_member]
             if job_id in jobs:
                 raise DataError(f"job: {service} job {job_id!r} already exists under {key!r}")
@@ -190,10 +248,11 @@ class SandboxData:
         **fields: Any,
     ) -> dict[str, Any]:
         """Changes members of a job (``status="SUCCEEDED"``); a None value removes one."""
-        spec = service_spec(service)
+        spec = self.service(service)
         if spec.id_member in fields:
             raise DataError(f"job: cannot change {spec.id_member}; remove and add the job")
         with self.lock:
+            self._tick()
             key, old = self._find(spec, job_id, region, parent)
             merged = {**old.item, **old.meta, **fields}
             merged = {k: v for k, v in merged.items() if v is not None}
@@ -207,63 +266,90 @@ class SandboxData:
     def remove_job(
         self, service: str, job_id: str, *, region: str | None = None, parent: Any = None
     ) -> dict[str, Any]:
-        spec = service_spec(service)
+        spec = self.service(service)
         with self.lock:
+            self._tick()
             key, old = self._find(spec, job_id, region, parent)
             del self.region(region).jobs[spec.name][key][job_id]
             return dict(old.item, **old.meta)
 
+    def catch_up(self) -> None:
+        """Lets the moving jobs catch up with the clock now."""
+        with self.lock:
+            self._tick()
+
     # -- internals -----------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        """Lets the moving jobs catch up with the clock (called with the lock held)."""
+        if self.ticker is None or self._ticking:
+            return
+        self._ticking = True
+        try:
+            self.ticker()
+        finally:
+            self._ticking = False
 
     def _region_for(self, region: str | None) -> RegionData:
         return self._regions.setdefault(region or self.default_region, RegionData())
 
-    def _app(self, app_id: str, region: str | None) -> dict[str, Any]:
-        app = self.region(region).apps.get(app_id)
-        return app if app is not None else self.add_app({"appId": app_id}, region=region)
-
-    def _ensure_parent(self, spec: ServiceSpec, key: Any, region: str) -> None:
-        data = self._region_for(region)
-        if spec.name == "amplify" and key not in data.branches:
-            self.add_branch(key[0], {"branchName": key[1]}, region=region)
-        elif spec.name == "amplify-backend" and key not in data.environments:
-            self.add_environment(key[0], {"environmentName": key[1]}, region=region)
-        elif spec.name == "batch" and key not in data.queues:
-            self.add_queue({"jobQueueName": key}, region=region)
+    def _ensure_parent(self, spec: SandboxService, key: Any, region: str) -> None:
+        place = spec.parent
+        assert place is not None
+        kind = self.kind(place.kind)
+        resource = self.resource(place.kind, key, region=region)
+        if resource is None:
+            if kind.container is not None:
+                container, name = key
+                item = {kind.key_member: name, **place.defaults}
+                resource = self.add_resource(place.kind, item, region=region, parent=container)
+            else:
+                item = {kind.key_member: key, **place.defaults}
+                resource = self.add_resource(place.kind, item, region=region)
+        if not place.accepts(resource):
+            raise DataError(
+                f"job: {spec.name} jobs cannot be added to {place.kind} {key!r}"
+                + (f": {place.accepts_help}" if place.accepts_help else "")
+            )
 
     def _coerce_job(
-        self, spec: ServiceSpec, job: dict[str, Any], path: str
+        self, spec: SandboxService, job: dict[str, Any], path: str
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         if not isinstance(job, dict):
             raise DataError(f"{path}: expected an object, got {type(job).__name__}")
         item = records.coerce(records.job_shape(spec), job, path, extra=spec.meta_fields)
         meta = {k: item.pop(k) for k in spec.meta_fields if k in item}
+        if spec.check_meta is not None:
+            return item, spec.check_meta(meta, path)
         for name, value in meta.items():
             if not isinstance(value, str):
                 raise DataError(f"{path}.{name}: expected a string, got {type(value).__name__}")
         return item, meta
 
     def _stored_job(
-        self, spec: ServiceSpec, item: dict[str, Any], meta: dict[str, Any], key: Any, region: str
+        self,
+        spec: SandboxService,
+        item: dict[str, Any],
+        meta: dict[str, Any],
+        key: Any,
+        region: str,
     ) -> StoredJob:
-        if spec.name == "iot" and "thingGroupName" in meta:
-            group_id = self.add_thing_group(
-                meta["thingGroupName"], item.get("thingGroupId"), region=region
-            )
-            item.setdefault("thingGroupId", group_id)
-        return StoredJob(records.complete_job(spec, item, key, region), meta)
+        place = JobPlace(self, region, key, meta, self.anchor)
+        return StoredJob(spec.complete(item, place), meta)
 
     def _stored(
-        self, spec: ServiceSpec, region: str | None, parent: Any
+        self, spec: SandboxService, region: str | None, parent: Any
     ) -> list[tuple[Any, StoredJob]]:
-        by_parent = self.region(region).jobs[spec.name]
+        by_parent = self.region(region).jobs.get(spec.name, {})
         keys = (
-            [parent_key(spec, parent)] if parent is not None or not spec.parent else list(by_parent)
+            [self.parent_key(spec, parent)]
+            if parent is not None or spec.parent is None
+            else list(by_parent)
         )
         return [(k, job) for k in keys for job in by_parent.get(k, {}).values()]
 
     def _find(
-        self, spec: ServiceSpec, job_id: str, region: str | None, parent: Any
+        self, spec: SandboxService, job_id: str, region: str | None, parent: Any
     ) -> tuple[Any, StoredJob]:
         matches = [
             (k, j)
@@ -277,3 +363,13 @@ class SandboxData:
             found = ", ".join(repr(k) for k, _ in matches)
             raise LookupError(f"{spec.name} job {job_id!r} exists under {found}; pass parent=")
         return matches[0]
+
+
+def _strings(item: Any, path: str) -> dict[str, Any]:
+    """An item no model describes: an object of strings."""
+    if not isinstance(item, dict):
+        raise DataError(f"{path}: expected an object, got {type(item).__name__}")
+    for name, value in item.items():
+        if value is not None and not isinstance(value, str):
+            raise DataError(f"{path}.{name}: expected a string, got {type(value).__name__}")
+    return {k: v for k, v in item.items() if v is not None}

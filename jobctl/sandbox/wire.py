@@ -8,6 +8,7 @@ protocols and CBOR differ only in how timestamps and blobs travel.
 from __future__ import annotations
 
 import base64
+import functools
 import math
 import re
 from datetime import datetime, timezone
@@ -63,6 +64,17 @@ def parse_timestamp(value: Any) -> datetime:
                 raise WireError(f"invalid timestamp {value!r}") from None
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
     raise WireError(f"invalid timestamp {value!r}")
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def timestamp_millis(value: Any) -> int:
+    """A time in epoch milliseconds (0 when it is not one). Cached: every page request
+    sorts the whole list by creation time, and parsing each job's time again for every
+    page made a 20,000-job listing spend most of its time here."""
+    try:
+        return round(parse_timestamp(value).timestamp() * 1000)
+    except WireError:
+        return 0
 
 
 def to_wire(value: Any, shape: Shape, protocol: str) -> Any:

@@ -19,6 +19,7 @@ from e2e_data import CRAFTED
 from e2e_support import MOTO_SERVER, Truth, client
 
 from jobctl.sandbox import Faults, Sandbox
+from jobctl.sandbox.clock import DEMO_ANCHOR
 
 # Enough jobs for several pages everywhere and every status in each busiest parent, few
 # enough that a full `jobctl all` over three regions stays well under a second.
@@ -27,7 +28,7 @@ DEMO_JOBS = 120
 
 @pytest.fixture(scope="session")
 def demo_sandbox() -> Iterator[Sandbox]:
-    with Sandbox(jobs_per_service=DEMO_JOBS) as sb:
+    with Sandbox(jobs_per_service=DEMO_JOBS, clock=DEMO_ANCHOR) as sb:
         yield sb
 
 

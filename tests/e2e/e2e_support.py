@@ -34,8 +34,10 @@ SERVICES = ("amplify", "amplify-backend", "iot", "batch", "snowball")
 DEMO_REGIONS = ("us-east-1", "us-west-2", "eu-west-1")
 HINT = re.compile(r"^jobctl: resume with --starting-token (\S+)$")
 FAKE_CREDS = {"AWS_ACCESS_KEY_ID": "AKIAE2EFAKE000000001", "AWS_SECRET_ACCESS_KEY": "e2e-fake"}
-# Every Batch status the ListServiceJobs model knows; the truth walks each one.
+# Every Batch status the ListServiceJobs model knows (ListJobs knows the same but SCHEDULED);
+# the truth walks each one of its queue's API.
 BATCH_STATUSES = model.enum_values("batch", "ListServiceJobs", "jobStatus")
+CONTAINER_STATUSES = model.enum_values("batch", "ListJobs", "jobStatus")
 
 
 # -- running the installed commands ------------------------------------------------------
@@ -245,8 +247,15 @@ class Truth:
         return found
 
     def queues(self, region: str = "us-east-1") -> list[str]:
+        return list(self.queue_types(region))
+
+    def queue_types(self, region: str = "us-east-1") -> dict[str, str]:
+        """Queue name → jobQueueType (absent on queues older than the field: ECS)."""
         batch = self.api("batch", region)
-        return [q["jobQueueName"] for q in paged(batch, "describe_job_queues", "jobQueues")]
+        return {
+            q["jobQueueName"]: q.get("jobQueueType", "ECS")
+            for q in paged(batch, "describe_job_queues", "jobQueues")
+        }
 
     def amplify(
         self, region: str = "us-east-1", branches: Iterable[tuple[str, str]] | None = None
@@ -279,14 +288,21 @@ class Truth:
         """Every job of every status: one walk per (queue, status), as the API lists one
         status at a time without a filter."""
         batch = self.api("batch", region)
-        return [
-            {**job, "_queue": queue}
-            for queue in (self.queues(region) if queues is None else queues)
-            for status in BATCH_STATUSES
-            for job in paged(
-                batch, "list_service_jobs", "jobSummaryList", jobQueue=queue, jobStatus=status
-            )
-        ]
+        types = self.queue_types(region)
+        found = []
+        for queue in types if queues is None else queues:
+            # Each queue with the API of its type: SageMaker training queues list service
+            # jobs, every other type container jobs.
+            service_jobs = types.get(queue) == "SAGEMAKER_TRAINING"
+            operation = "list_service_jobs" if service_jobs else "list_jobs"
+            for status in BATCH_STATUSES if service_jobs else CONTAINER_STATUSES:
+                found += [
+                    {**job, "_queue": queue}
+                    for job in paged(
+                        batch, operation, "jobSummaryList", jobQueue=queue, jobStatus=status
+                    )
+                ]
+        return found
 
     def snowball(self, region: str = "us-east-1") -> list[dict[str, Any]]:
         return paged(self.api("snowball", region), "list_jobs", "JobListEntries")

@@ -49,7 +49,7 @@ def test_a_signal_at_any_moment_is_a_clean_130_or_143_and_resumes_exactly(
     everything = subprocess.run(_args(slow), capture_output=True, text=True, env=env, timeout=60)
     assert everything.returncode == 0, everything.stderr
     expected = sorted(_ids(everything.stdout))
-    assert len(expected) == 120
+    assert len(expected) >= 120  # 60 jobs per API and region, over several queues
 
     outcomes = []
     for number, delay in enumerate(DELAYS):
@@ -85,4 +85,4 @@ def test_a_signal_at_any_moment_is_a_clean_130_or_143_and_resumes_exactly(
         assert len(both) == len(set(both)), f"a job written twice; {where}"
         assert sorted(both) == expected, f"a job lost; {where}"
     # The sweep covered both ends: signals before any job, and mid-listing.
-    assert outcomes[0] == 0 and 0 < max(outcomes) < 120, outcomes
+    assert outcomes[0] == 0 and 0 < max(outcomes) < len(expected), outcomes

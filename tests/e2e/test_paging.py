@@ -75,7 +75,8 @@ def test_resume_walks_to_the_full_listing(walks, demo_sandbox, demo_truth, servi
 
 
 def test_resume_over_a_fan_out_of_queues_and_statuses(demo, demo_truth):
-    """Discovered queues × three per-status queries: 9 streams, resumed 35 jobs at a time."""
+    """Discovered queues (six, of both Batch APIs) × three per-status queries: 18 streams,
+    resumed 35 jobs at a time."""
     args = ["batch", "--status", "SUCCEEDED", "--status", "FAILED", "--status", "RUNNING",
             "-o", "jsonl", "--page-size", "8"]  # fmt: skip
     runs, rows = walk_to_end([*args, "--max-items", "35"], demo.endpoint_url)

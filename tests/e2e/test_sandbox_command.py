@@ -3,6 +3,7 @@ AWS configuration at all, and `jobctl sandbox --port 0` serving another jobctl."
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -95,3 +96,34 @@ def test_sandbox_command_exits_0_after_ctrl_c():
         if server.poll() is None:
             server.kill()
         server.communicate()
+
+
+def test_a_live_sandbox_command_has_jobs_to_watch(tmp_path):
+    """`jobctl sandbox --clock live --move-scale 0.05`, then `jobctl batch --watch` against it:
+    the jobs created in the last minutes are the moving ones, and the watch follows them
+    from queued or running to their final states."""
+    server = subprocess.Popen(
+        [str(JOBCTL), "sandbox", "--port", "0", "--jobs", "20", "--clock", "live",
+         "--move-scale", "0.05", "-q"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        assert server.stdout is not None
+        url = server.stdout.readline().strip().removeprefix("export AWS_ENDPOINT_URL=")
+        assert url.startswith("http://127.0.0.1:")
+        run = jobctl(
+            "batch", "--job-queue", "etl-nightly", "--status", "all", "--since", "2m",
+            "--watch", "--interval", "0.3", "--timeout", "60s", "-o", "jsonl", endpoint=url,
+        )  # fmt: skip
+        assert run.status == 0, run.describe()
+        events = [json.loads(line) for line in run.out.splitlines()]
+        ids = {event["id"] for event in events if event["event"] == "state_change"}
+        assert len(ids) == 3  # the three moving jobs of the busiest ECS queue
+        assert any(e["from"] is not None for e in events if e["event"] == "state_change")
+        assert events[-1]["event"] == "summary" and events[-1]["outcome"] == "done"
+        assert events[-1]["states"]["queued"] == events[-1]["states"]["running"] == 0
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.communicate(timeout=15)

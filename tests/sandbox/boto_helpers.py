@@ -13,7 +13,7 @@ from botocore.config import Config
 
 from jobctl.sandbox import Sandbox
 
-SERVICES = ["amplify", "amplify-backend", "iot", "batch", "snowball"]
+SERVICES = ["amplify", "amplify-backend", "iot", "batch", "batch-jobs", "snowball"]
 
 
 def make_client(
@@ -105,6 +105,7 @@ def listing(sb: Sandbox, service: str, region: str | None = None) -> dict[str, A
             "nextToken",
             "maxResults",
         ),
+        "batch-jobs": ("batch", "list_jobs", "jobSummaryList", "jobId", "nextToken", "maxResults"),
         "snowball": ("snowball", "list_jobs", "JobListEntries", "JobId", "NextToken", "MaxResults"),
     }
     client, operation, result, id_key, token, limit = cases[service]
@@ -116,10 +117,15 @@ def listing(sb: Sandbox, service: str, region: str | None = None) -> dict[str, A
     elif service == "amplify-backend":
         parent = parents["amplify-backend"][0]
         kwargs = {"AppId": parent[0], "BackendEnvironmentName": parent[1]}
-    elif service == "batch":
-        parent = parents["batch"][0]
+    elif service in ("batch", "batch-jobs"):
+        parent = parents[service][0]
         kwargs = {"jobQueue": parent, "filters": [{"name": "JOB_NAME", "values": ["*"]}]}
-    expected = sb.data.jobs(service, region=region, parent=parent)
+    # What the listing returns: the region's jobs, or its view's (Snowball's US regions).
+    expected = [
+        job
+        for listed in sb.data.listed_regions(service, region)
+        for job in sb.data.jobs(service, region=listed, parent=parent)
+    ]
     return {
         "client": client,
         "operation": operation,

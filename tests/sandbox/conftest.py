@@ -9,12 +9,13 @@ import pytest
 from boto_helpers import make_client
 
 from jobctl.sandbox import Faults, Sandbox
+from jobctl.sandbox.clock import DEMO_ANCHOR
 
 
 @pytest.fixture(scope="session")
 def shared() -> Iterator[Sandbox]:
     """One sandbox with the default demo data, for tests that only read."""
-    with Sandbox() as sb:
+    with Sandbox(clock=DEMO_ANCHOR) as sb:
         yield sb
 
 
@@ -30,7 +31,7 @@ def sb(shared: Sandbox) -> Iterator[Sandbox]:
 @pytest.fixture
 def fresh() -> Iterator[Sandbox]:
     """A sandbox of its own, for tests that change data."""
-    with Sandbox(jobs_per_service=40) as sandbox:
+    with Sandbox(jobs_per_service=40, clock=DEMO_ANCHOR) as sandbox:
         yield sandbox
 
 

@@ -1,4 +1,4 @@
-"""The real AWS CLI, unmodified, lists each service's jobs from the sandbox."""
+"""The real AWS CLI, unmodified, lists each API's jobs from the sandbox."""
 
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ AWS = Path(sys.executable).parent / "aws"
 pytestmark = pytest.mark.skipif(not AWS.exists(), reason=f"no AWS CLI at {AWS}")
 
 
-def test_the_five_list_commands(shared):
+def test_every_list_command(shared):
     sb = shared
     parents = sb.parents()
     (app, branch), (backend_app, env) = parents["amplify"][0], parents["amplify-backend"][0]
-    queue = parents["batch"][0]
+    queue, ecs_queue = parents["batch"][0], parents["batch-jobs"][0]
     commands = {
         "amplify": (
             ["amplify", "list-jobs", "--app-id", app, "--branch-name", branch],
@@ -32,6 +32,12 @@ def test_the_five_list_commands(shared):
         ),
         "iot": (["iot", "list-jobs", "--status", "IN_PROGRESS"], "jobs", "jobId"),
         "batch": (["batch", "list-service-jobs", "--job-queue", queue], "jobSummaryList", "jobId"),
+        "batch-jobs": (["batch", "list-jobs", "--job-queue", ecs_queue], "jobSummaryList", "jobId"),
+        "batch-jobs-every": (
+            ["batch", "list-jobs", "--job-queue", ecs_queue, "--page-size", "40",
+             "--filters", "name=AFTER_CREATED_AT,values=0"],
+            "jobSummaryList", "jobId",
+        ),
         "snowball": (["snowball", "list-jobs"], "JobListEntries", "JobId"),
     }  # fmt: skip
     expected = {
@@ -39,7 +45,16 @@ def test_the_five_list_commands(shared):
         "amplify-backend": sb.data.jobs("amplify-backend", parent=(backend_app, env)),
         "iot": [j for j in sb.data.jobs("iot") if j["status"] == "IN_PROGRESS"],
         "batch": [j for j in sb.data.jobs("batch", parent=queue) if j["status"] == "RUNNING"],
-        "snowball": sb.data.jobs("snowball"),
+        "batch-jobs": [
+            j for j in sb.data.jobs("batch-jobs", parent=ecs_queue) if j["status"] == "RUNNING"
+        ],
+        "batch-jobs-every": sb.data.jobs("batch-jobs", parent=ecs_queue),
+        # A US region lists every US region's Snowball jobs.
+        "snowball": [
+            j
+            for r in sb.data.listed_regions("snowball")
+            for j in sb.data.jobs("snowball", region=r)
+        ],
     }
     env_vars = {**os.environ, "AWS_DEFAULT_REGION": "us-east-1", "AWS_PAGER": ""}
 
@@ -49,7 +64,7 @@ def test_the_five_list_commands(shared):
             capture_output=True, text=True, timeout=60, env=env_vars,
         )  # fmt: skip
 
-    with ThreadPoolExecutor(max_workers=5) as pool:
+    with ThreadPoolExecutor(max_workers=4) as pool:
         results = dict(zip(commands, pool.map(aws, [c[0] for c in commands.values()]), strict=True))
     for service, (_, result_key, id_key) in commands.items():
         done = results[service]
@@ -57,7 +72,10 @@ def test_the_five_list_commands(shared):
         items = json.loads(done.stdout)[result_key]
         assert sorted(i[id_key] for i in items) == sorted(j[id_key] for j in expected[service])
         assert items, service
-    # The CLI walked several pages of Snowball's 300 jobs (50 a page) with real tokens.
+    # The CLI walked several pages of Snowball's 600 US jobs (50 a page) with real tokens,
+    # and of the ECS queue's jobs (40 a page).
     snowball_calls = [r for r in sb.requests if r.service == "snowball"]
-    assert len(snowball_calls) == 6
+    assert len(snowball_calls) == 12
+    every = [r for r in sb.requests if r.service == "batch-jobs" and r.params.get("filters")]
+    assert len(every) == -(-len(expected["batch-jobs-every"]) // 40) > 1
     assert all(r.status == 200 for r in sb.requests)

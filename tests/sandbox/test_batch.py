@@ -109,7 +109,7 @@ def test_bad_filters_are_client_exceptions(sb, client, filters):
 
 def test_a_queue_is_named_by_name_or_arn_and_tokens_work_across_both(sb, client):
     name = busiest_queue(sb)
-    arn = sb.data.region(None).queues[name]["jobQueueArn"]
+    arn = sb.data.resources("queue")[name]["jobQueueArn"]
     assert arn == f"arn:aws:batch:us-east-1:123456789012:job-queue/{name}"
     batch = client("batch")
     by_name = batch.list_service_jobs(jobQueue=name, jobStatus="SUCCEEDED", maxResults=3)
@@ -163,8 +163,9 @@ def test_items_carry_epoch_millis_and_the_models_newer_members(sb, client):
 def test_describe_job_queues_lists_names_and_arns_and_filters_by_either(sb, client):
     batch = client("batch")
     queues = walk(batch, "describe_job_queues", "jobQueues", PaginationConfig={"PageSize": 1})
-    assert sorted(q["jobQueueName"] for q in queues) == sorted(sb.parents()["batch"])
-    assert len(sb.requests) == 3
+    every_type = sb.parents()["batch"] + sb.parents()["batch-jobs"]
+    assert sorted(q["jobQueueName"] for q in queues) == sorted(every_type)
+    assert len(sb.requests) == 6
     first, second = queues[0], queues[1]
     picked = batch.describe_job_queues(
         jobQueues=[first["jobQueueName"], second["jobQueueArn"], "nope"]

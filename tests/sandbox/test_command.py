@@ -31,7 +31,8 @@ def test_help_lists_every_fault_flag():
         "--reset-from-page", "--bad-body [html|truncated|no-list]", "--bad-body-every",
         "--bad-body-from-page", "--token-loop [repeat|cycle]", "--slow-page", "--slow-seconds",
         "--expired-from-page", "--access-denied", "--fault-region", "--fault-service",
-        "--print-env", "--port", "--jobs", "--data", "--region",
+        "--fault-operation", "--print-env", "--port", "--jobs", "--data", "--region",
+        "--clock", "--move-scale", "--disabled-regions", "--account-api-denied",
     ):  # fmt: skip
         assert flag in result.output, flag
 
@@ -90,13 +91,14 @@ def test_fault_flags_become_a_faults_object(monkeypatch):
         "--throttle-every", "3", "--bad-body", "html", "--bad-body-from-page", "2",
         "--slow-page", "4", "--slow-seconds", "1.5", "--access-denied",
         "--fault-region", "eu-west-1", "--fault-region", "us-east-1", "--fault-service", "iot",
+        "--fault-operation", "ListApps", "--fault-operation", "DescribeJobQueues",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert seen == [
         Faults(
             throttle_every=3, bad_body="html", bad_body_from_page=2, slow_page=4,
             slow_seconds=1.5, access_denied=True, regions=("eu-west-1", "us-east-1"),
-            services=("iot",),
+            services=("iot",), operations=("ListApps", "DescribeJobQueues"),
         )
     ]  # fmt: skip
 
@@ -126,7 +128,7 @@ def test_serves_until_a_signal_then_exits_cleanly(stop_signal):
             region_name=exports["AWS_REGION"],
         )
         jobs = session.client("snowball", endpoint_url=url).list_jobs()["JobListEntries"]
-        assert len(jobs) == 5
+        assert len(jobs) == 10  # 5 in us-east-1 and 5 in us-west-2: Snowball's US view
         with pytest.raises(ClientError, match="AccessDeniedException"):
             session.client("iot", endpoint_url=url).list_jobs()
         process.send_signal(stop_signal)

@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from boto_helpers import make_client, walk
 
-from jobctl.sandbox import DataError, Sandbox, SandboxData, datafile, models, records
-from jobctl.sandbox.specs import SERVICES
+from jobctl.sandbox import DataError, Sandbox, SandboxData, catalog, datafile, models, records
+from jobctl.sandbox.clock import DEMO_ANCHOR
+
+SERVICES = [service.name for service in catalog.services() if service.demo]
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "sandbox-data.json"
 # The AmplifyBackend statuses CONTRACT.md maps, which the demo data must spell in mixed case.
@@ -22,7 +24,7 @@ BACKEND_STATUSES = {
 
 
 def model_statuses(service: str) -> set[str]:
-    spec = SERVICES[service]
+    spec = catalog.service(service)
     shape = records.job_shape(spec).members[spec.status_member]
     return set(models.enum_values(shape))
 
@@ -31,7 +33,7 @@ def model_statuses(service: str) -> set[str]:
 
 
 def test_demo_data_is_identical_on_every_run():
-    one, two = SandboxData(), SandboxData()
+    one, two = SandboxData(anchor=DEMO_ANCHOR), SandboxData(anchor=DEMO_ANCHOR)
     from jobctl.sandbox import demo
 
     demo.populate(one, "us-east-1", 50)
@@ -44,7 +46,7 @@ def test_demo_data_is_identical_on_every_run():
 
 @pytest.mark.parametrize("service", ["amplify", "iot", "batch", "snowball"])
 def test_demo_data_covers_every_status_in_the_model(shared, service):
-    served = {j[SERVICES[service].status_member] for j in shared.data.jobs(service)}
+    served = {j[catalog.service(service).status_member] for j in shared.data.jobs(service)}
     assert served == model_statuses(service)
 
 
@@ -70,8 +72,11 @@ def test_demo_data_looks_like_a_real_account(shared):
     assert len(parents["amplify"]) >= 6
     messages = [j["commitMessage"] for j in shared.data.jobs("amplify")]
     assert any("\n\n" in m for m in messages)
-    queues = shared.data.region(None).queues
-    assert len(queues) == 3 and all(":job-queue/" in q["jobQueueArn"] for q in queues.values())
+    queues = shared.data.resources("queue")
+    assert len(queues) == 6 and all(":job-queue/" in q["jobQueueArn"] for q in queues.values())
+    assert {q["jobQueueType"] for q in queues.values()} == {
+        "SAGEMAKER_TRAINING", "ECS", "ECS_FARGATE", "EKS"
+    }  # fmt: skip
     iot = shared.data.jobs("iot")
     assert {j["targetSelection"] for j in iot} == {"CONTINUOUS", "SNAPSHOT"}
     assert {j.get("namespaceId") for j in iot} == {None, "greengrass", "ota-team"}
@@ -107,6 +112,20 @@ def test_the_example_file_is_served(tmp_path):
             ("resnet50-finetune-0042", 1795165200000),
             ("ResNet50-eval-0041", 1795118400000),
         ]
+        etl = make_client(sb, "batch").list_jobs(
+            jobQueue="etl-nightly", filters=[{"name": "AFTER_CREATED_AT", "values": ["0"]}]
+        )["jobSummaryList"]
+        assert [j["jobName"] for j in etl] == [
+            "etl-extract-orders-0318",
+            "cfd-mpi-0012",
+            "etl-load-invoices-0317",
+        ]
+        assert etl[0]["arrayProperties"]["statusSummary"]["RUNNING"] == 1
+        array_id = etl[0]["jobId"]
+        running = make_client(sb, "batch").list_jobs(arrayJobId=array_id)["jobSummaryList"]
+        assert [j["jobId"] for j in running] == [f"{array_id}:1"]
+        nodes = make_client(sb, "batch").list_jobs(multiNodeJobId=etl[1]["jobId"])
+        assert [n["nodeProperties"]["isMainNode"] for n in nodes["jobSummaryList"]] == [True, False]
         iot = make_client(sb, "iot").list_jobs(thingGroupName="thermostats-gen2")["jobs"]
         assert [j["jobId"] for j in iot] == ["rotate-device-certs-2026-11"]
         west = make_client(sb, "snowball", region="eu-west-1").list_jobs()["JobListEntries"]

@@ -16,8 +16,7 @@ from botocore.exceptions import (
 )
 from botocore.parsers import ResponseParserError
 
-from jobctl.sandbox import Faults, Sandbox
-from jobctl.sandbox.specs import SERVICES as SPECS
+from jobctl.sandbox import Faults, Sandbox, catalog
 
 
 def ids(case, jobs):
@@ -39,7 +38,7 @@ def test_throttling_is_the_services_own_error_and_retries_clear_it(sb, service, 
     jobs = list_case(sb, case, page_size=20)
     assert ids(case, jobs) == ids(case, case["expected"])
     throttled = [r for r in sb.requests if r.faults == ["throttle"]]
-    code, status = SPECS[service].throttle
+    code, status = catalog.service(service).errors.throttle
     assert len(throttled) >= 2
     assert {(r.error, r.status) for r in throttled} == {(code, status)}
 
@@ -57,7 +56,9 @@ def test_server_errors_are_retried_to_completion(sb, service, no_backoff):
     sb.faults = Faults(server_error_every=3)
     assert ids(case, list_case(sb, case, page_size=20)) == ids(case, case["expected"])
     failed = [r for r in sb.requests if r.faults == ["server-error"]]
-    assert failed and {(r.error, r.status) for r in failed} == {SPECS[service].server_error}
+    assert failed and {(r.error, r.status) for r in failed} == {
+        catalog.service(service).errors.server_error
+    }
 
 
 def test_a_connection_reset_mid_response_is_retried(sb, no_backoff):
@@ -197,7 +198,13 @@ def test_faults_change_while_the_server_runs(sb):
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("bad_body", "xml"), ("token_loop", "forever"), ("throttle_every", -1), ("services", ["s3"])],
+    [
+        ("bad_body", "xml"),
+        ("token_loop", "forever"),
+        ("throttle_every", -1),
+        ("services", ["s3"]),
+        ("operations", ["ListBuckets"]),
+    ],
 )
 def test_faults_reject_bad_values_when_set(field, value):
     with pytest.raises(ValueError, match=field):
@@ -262,3 +269,81 @@ def test_reject_tokens_answers_any_token_with_the_services_invalid_token_error(s
         iot.list_jobs(maxResults=5, nextToken=first["nextToken"])
     assert (error_code(excinfo), http_status(excinfo)) == ("InvalidRequestException", 400)
     assert sb.requests[-1].faults == ["invalid-token"]
+
+
+# -- faults scoped to an operation: the discovery calls -------------------------------------
+
+DISCOVERY = {
+    "ListApps": ("amplify", "list_apps", "apps", lambda sb: {}),
+    "ListBranches": (
+        "amplify",
+        "list_branches",
+        "branches",
+        lambda sb: {"appId": sb.parents()["amplify"][0][0]},
+    ),
+    "ListBackendEnvironments": (
+        "amplify",
+        "list_backend_environments",
+        "backendEnvironments",
+        lambda sb: {"appId": sb.parents()["amplify"][0][0]},
+    ),
+    "DescribeJobQueues": ("batch", "describe_job_queues", "jobQueues", lambda sb: {}),
+}
+
+
+@pytest.mark.parametrize("kind", ["html", "truncated", "no-list"])
+@pytest.mark.parametrize("operation", list(DISCOVERY))
+def test_a_broken_body_in_one_discovery_call_only(sb, operation, kind):
+    client_name, method, result, kwargs = DISCOVERY[operation]
+    service = "batch" if client_name == "batch" else "amplify"
+    sb.faults = Faults(bad_body=kind, services=(service,), operations=(operation,))
+    client = make_client(sb, client_name)
+    broken = getattr(client, method)(**kwargs(sb))
+    assert result not in broken  # what a client must notice: a 200 without its list
+    # The same service's other calls answer as ever.
+    if service == "amplify":
+        app, branch = sb.parents()["amplify"][0]
+        assert client.list_jobs(appId=app, branchName=branch)["jobSummaries"]
+        if operation != "ListApps":
+            assert client.list_apps()["apps"]
+    else:
+        queue = sb.parents()["batch"][0]
+        assert client.list_service_jobs(jobQueue=queue, jobStatus="SUCCEEDED")["jobSummaryList"]
+    faulted = [r for r in sb.requests if r.faults]
+    assert [(r.operation, r.faults) for r in faulted] == [(operation, [f"bad-body:{kind}"])]
+
+
+def test_operation_scoping_counts_only_that_operations_requests(sb):
+    sb.faults = Faults(throttle_every=2, operations=("DescribeJobQueues",))
+    batch = make_client(sb, "batch", retries={"mode": "standard", "total_max_attempts": 1})
+    queue = sb.parents()["batch"][0]
+    for _ in range(3):  # not counted: ListServiceJobs is another operation
+        batch.list_service_jobs(jobQueue=queue, maxResults=1)
+    batch.describe_job_queues()
+    with pytest.raises(ClientError) as excinfo:
+        batch.describe_job_queues()
+    assert error_code(excinfo) == "TooManyRequestsException"
+
+
+def test_an_operation_name_scopes_every_service_serving_it_unless_a_service_is_named(sb):
+    sb.faults = Faults(access_denied=True, operations=("ListJobs",))
+    for name in ("iot", "snowball"):
+        with pytest.raises(ClientError, match="AccessDeniedException"):
+            make_client(sb, name).list_jobs()
+    sb.faults = Faults(access_denied=True, operations=("ListJobs",), services=("batch-jobs",))
+    assert make_client(sb, "iot").list_jobs(maxResults=1)["jobs"]
+    with pytest.raises(ClientError, match="AccessDeniedException"):
+        make_client(sb, "batch").list_jobs(jobQueue=sb.parents()["batch-jobs"][0])
+
+
+def test_fault_choices_come_from_what_the_sandbox_serves():
+    from jobctl import registry
+    from jobctl.sandbox import catalog, faults
+
+    assert set(faults.SERVICES) >= {m.replace("_", "-") for m in registry.APIS}
+    assert set(faults.SERVICES) == set(catalog.names())
+    assert {"ListApps", "ListBranches", "ListBackendEnvironments", "DescribeJobQueues"} <= set(
+        faults.OPERATIONS
+    )
+    with pytest.raises(ValueError, match="operations"):
+        Faults(operations=("ListEverything",))

@@ -44,7 +44,7 @@ def test_thing_group_filters_by_name_and_by_id(sb, client):
     by_name = expected_ids(sb, lambda j: j.get("thingGroupName") == group)
     assert by_name
     assert listed_ids(client, thingGroupName=group) == by_name
-    group_id = sb.data.region(None).thing_groups[group]
+    group_id = sb.data.resources("thing-group")[group]["thingGroupId"]
     assert listed_ids(client, thingGroupId=group_id) == by_name
 
 

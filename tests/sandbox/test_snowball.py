@@ -21,7 +21,11 @@ def test_botocore_picks_json_today_and_the_test_can_force_cbor(client):
 
 
 def test_both_protocols_walk_every_job_and_agree(sb, client):
-    stored = {j["JobId"]: j for j in sb.data.jobs("snowball")}
+    stored = {
+        j["JobId"]: j
+        for region in ("us-east-1", "us-west-2")  # a US region lists every US region's jobs
+        for j in sb.data.jobs("snowball", region=region)
+    }
     results = {}
     for name, protocol in PROTOCOLS.items():
         jobs = walk(
@@ -30,7 +34,7 @@ def test_both_protocols_walk_every_job_and_agree(sb, client):
             "JobListEntries",
             PaginationConfig={"PageSize": 40},
         )
-        assert len(jobs) == len(stored) == 300
+        assert len(jobs) == len(stored) == 600
         assert all(job == stored[job["JobId"]] for job in jobs)
         results[name] = jobs
     assert results["json"] == results["cbor"]
@@ -74,3 +78,54 @@ def test_tokens_are_interchangeable_between_the_protocols(client):
     via_json = json_client.list_jobs(MaxResults=3, NextToken=first["NextToken"])
     assert via_cbor["JobListEntries"] == via_json["JobListEntries"]
     assert via_cbor["NextToken"] == via_json["NextToken"]
+
+
+# -- the US view: "Calling this API action in one of the US regions will return jobs from the
+# list of all jobs associated with this account in all US regions." (botocore's model)
+
+
+def ids_of(jobs):
+    return [j["JobId"] for j in jobs]
+
+
+def test_every_us_region_lists_the_jobs_of_every_us_region(sb, client):
+    east = walk(client("snowball"), "list_jobs", "JobListEntries")
+    west = walk(client("snowball", region="us-west-2"), "list_jobs", "JobListEntries")
+    empty_us = walk(client("snowball", region="us-east-2"), "list_jobs", "JobListEntries")
+    assert ids_of(east) == ids_of(west) == ids_of(empty_us)  # one listing, one order
+    stored = {
+        region: ids_of(sb.data.jobs("snowball", region=region))
+        for region in ("us-east-1", "us-west-2", "eu-west-1")
+    }
+    assert sorted(ids_of(east)) == sorted(stored["us-east-1"] + stored["us-west-2"])
+    created = [j["CreationDate"] for j in east]
+    assert created == sorted(created, reverse=True)  # newest first across both regions
+    europe = walk(client("snowball", region="eu-west-1"), "list_jobs", "JobListEntries")
+    assert sorted(ids_of(europe)) == sorted(stored["eu-west-1"])  # its own only
+
+
+def test_a_us_token_goes_on_in_another_us_region_but_not_outside(sb, client):
+    first = client("snowball").list_jobs(MaxResults=5)
+    west = client("snowball", region="us-west-2").list_jobs(
+        MaxResults=5, NextToken=first["NextToken"]
+    )
+    again = client("snowball").list_jobs(MaxResults=5, NextToken=first["NextToken"])
+    assert west["JobListEntries"] == again["JobListEntries"]
+    with pytest.raises(ClientError) as excinfo:
+        client("snowball", region="eu-west-1").list_jobs(NextToken=first["NextToken"])
+    assert error_code(excinfo) == "InvalidNextTokenException"
+
+
+def test_a_job_added_in_one_us_region_is_listed_from_the_others(fresh):
+    from boto_helpers import make_client
+
+    fresh.data.add_job(
+        "snowball",
+        {"JobId": "JID-oregon", "JobState": "New", "CreationDate": "2030-01-01T00:00:00Z"},
+        region="us-west-2",
+    )
+    newest = make_client(fresh, "snowball").list_jobs(MaxResults=1)["JobListEntries"]
+    assert ids_of(newest) == ["JID-oregon"]
+    assert fresh.data.listed_regions("snowball", "us-east-1") == ("us-east-1", "us-west-2")
+    assert fresh.data.listed_regions("snowball", "eu-west-1") == ("eu-west-1",)
+    assert fresh.data.listed_regions("iot", "us-east-1") == ("us-east-1",)
