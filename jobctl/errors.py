@@ -7,7 +7,7 @@ from enum import IntEnum
 
 
 class ExitStatus(IntEnum):
-    """The exit codes of CONTRACT.md."""
+    """The exit codes of docs/reference.md."""
 
     OK = 0
     INTERNAL = 1

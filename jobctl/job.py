@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from jobctl.timeparse import parse_iso
 
-# The normalized fields in their documented order (CONTRACT.md, "The normalized job").
+# The normalized fields in their documented order (docs/reference.md, "The normalized job").
 FIELDS: tuple[str, ...] = (
     "service",
     "region",

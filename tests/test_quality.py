@@ -1,4 +1,4 @@
-"""The code stays as STYLE.md asks: ruff-clean, formatted, and mypy-clean."""
+"""The code stays ruff-clean, formatted and mypy-clean (README, Development)."""
 
 from __future__ import annotations
 

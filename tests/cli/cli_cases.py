@@ -1,5 +1,5 @@
 """One listing per service: its command line, its API call, its items, and the normalized
-jobs they must become (written out from CONTRACT.md, not computed with jobctl's own
+jobs they must become (written out from docs/reference.md, not computed with jobctl's own
 normalizer), so every CLI test can run against all five services."""
 
 from __future__ import annotations

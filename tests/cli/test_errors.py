@@ -184,7 +184,7 @@ def test_expired_credentials_after_a_page_keep_rows_and_hint(aws: FakeAWS) -> No
     aws.error(case.client, case.method, "ExpiredTokenException", "expired", 400,
               case.request(2, "t1"))  # fmt: skip
     run = invoke("snowball", "-o", "jsonl", "--page-size", "2")
-    assert run.status in (3, 4)  # CONTRACT.md: partial (3); jobctl reports credentials (4)
+    assert run.status in (3, 4)  # docs/reference.md: credentials (4) even after jobs were written
     assert ids(run) == ["JID0000", "JID0001"]
     assert HINT.match(run.err_lines[-1])
 

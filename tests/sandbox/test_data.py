@@ -16,7 +16,7 @@ from jobctl.sandbox.clock import DEMO_ANCHOR
 SERVICES = [service.name for service in catalog.services() if service.demo]
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "sandbox-data.json"
-# The AmplifyBackend statuses CONTRACT.md maps, which the demo data must spell in mixed case.
+# The AmplifyBackend statuses docs/reference.md maps, which the demo data must spell in mixed case.
 BACKEND_STATUSES = {
     "PENDING", "CREATED", "QUEUED", "IN_PROGRESS", "RUNNING", "COMPLETED", "SUCCEEDED",
     "SUCCESS", "FAILED", "CANCELLED", "CANCELED",

@@ -1,13 +1,14 @@
 """The normalizer: state tables, names, timestamps, and items a broken server might send.
 
-CONTRACT.md, "The normalized job", is the oracle: every status of its state table, every
-field, every timestamp form the services send.
+docs/reference.md, "The normalized job" and "States", is the oracle: every status of its
+state table, every field, every timestamp form the services send.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import botocore.session
@@ -16,64 +17,40 @@ import pytest
 from jobctl.job import FIELDS, STATES, as_mapping, first_line, to_iso
 from jobctl.services import all_specs, amplify, amplify_backend, batch, iot, snowball
 
-# CONTRACT.md's state table, column by column.
-CONTRACT_STATES: dict[str, dict[str, str]] = {
-    "amplify": {
-        "CREATED": "queued",
-        "PENDING": "queued",
-        "PROVISIONING": "queued",
-        "RUNNING": "running",
-        "CANCELLING": "running",
-        "SUCCEED": "succeeded",
-        "FAILED": "failed",
-        "CANCELLED": "cancelled",
-    },
-    "amplify-backend": {
-        "PENDING": "queued",
-        "CREATED": "queued",
-        "QUEUED": "queued",
-        "IN_PROGRESS": "running",
-        "RUNNING": "running",
-        "COMPLETED": "succeeded",
-        "SUCCEEDED": "succeeded",
-        "SUCCESS": "succeeded",
-        "FAILED": "failed",
-        "CANCELLED": "cancelled",
-        "CANCELED": "cancelled",
-    },
-    "iot": {
-        "SCHEDULED": "queued",
-        "IN_PROGRESS": "running",
-        "DELETION_IN_PROGRESS": "running",
-        "COMPLETED": "succeeded",
-        "CANCELED": "cancelled",
-    },
-    "batch": {
-        "SUBMITTED": "queued",
-        "PENDING": "queued",
-        "RUNNABLE": "queued",
-        "SCHEDULED": "queued",
-        "STARTING": "queued",
-        "RUNNING": "running",
-        "SUCCEEDED": "succeeded",
-        "FAILED": "failed",
-    },
-    "snowball": {
-        "New": "queued",
-        "PreparingAppliance": "queued",
-        "PreparingShipment": "queued",
-        "Pending": "queued",
-        "InTransitToCustomer": "running",
-        "WithCustomer": "running",
-        "InTransitToAWS": "running",
-        "WithAWSSortingFacility": "running",
-        "WithAWS": "running",
-        "InProgress": "running",
-        "Listing": "running",
-        "Complete": "succeeded",
-        "Cancelled": "cancelled",
-    },
-}
+REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "reference.md"
+COLUMNS = ("amplify", "amplify-backend", "iot", "batch", "snowball")
+
+
+def documented_states() -> dict[str, dict[str, str]]:
+    """docs/reference.md's state table, column by column: the page users read is the
+    oracle, so the code and the page cannot drift apart."""
+    section = REFERENCE.read_text().split("## States", 1)[1].split("\n## ", 1)[0]
+    table: dict[str, dict[str, str]] = {service: {} for service in COLUMNS}
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) != len(COLUMNS) + 1 or cells[0] in ("state", "") or set(cells[0]) <= {"-"}:
+            continue
+        state = cells[0]
+        for service, cell in zip(COLUMNS, cells[1:], strict=True):
+            for status in (s.strip() for s in cell.split(",")):
+                if status and status != "—":
+                    table[service][status] = state
+    return table
+
+
+CONTRACT_STATES = documented_states()
+
+
+def test_the_documented_state_table_is_read_whole() -> None:
+    assert sum(len(table) for table in CONTRACT_STATES.values()) == 45
+    assert CONTRACT_STATES["snowball"]["WithAWSSortingFacility"] == "running"
+
+
+def test_every_api_of_a_service_maps_states_as_documented() -> None:
+    """Iterates the registry: a new API of a documented service must follow its column."""
+    for spec in all_specs():
+        assert dict(spec.states) == CONTRACT_STATES[spec.service], spec.name
+
 
 MODULES = {
     "amplify": amplify,
