@@ -21,7 +21,6 @@ from jobctl.settings import Settings
 from jobctl.timeparse import parse_iso, parse_time
 
 JobFilter = Callable[[Job], bool]
-Say = Callable[[str], None]
 
 
 def validate(settings: Settings) -> None:
@@ -128,15 +127,16 @@ def narrowing(settings: Settings) -> Narrowing:
 
 
 def prepare(
-    parts: Sequence[Part], settings: Settings, started: float, say: Say
-) -> tuple[list[Part], JobFilter | None]:
-    """The parts with what each API can filter on the server, and the client-side filter."""
+    parts: Sequence[Part], settings: Settings, started: float
+) -> tuple[list[Part], JobFilter | None, list[str]]:
+    """The parts with what each API can filter on the server, the client-side filter, and
+    the notes the services have on what the listing covers (for the end of it)."""
     job_filter = Filters.from_settings(settings, started).job_filter()
     asked = narrowing(settings)
     pushed: list[Part] = []
+    notes: list[str] = []
     for part in parts:
         result = part.spec.pushed(part.values, asked)
         pushed.append(Part(part.spec, result.values))
-        for note in result.notes:
-            say(note)
-    return pushed, job_filter
+        notes += [note for note in result.notes if note not in notes]
+    return pushed, job_filter, notes

@@ -56,6 +56,8 @@ class Stream:
     extra: dict[str, Any] = field(default_factory=dict)  # fields added to each job
     # Streams sharing a scope may list the same job (per-status queries of one parent).
     dedupe_scope: str | None = None
+    # The region came from --region all while the account's enabled regions were unknown.
+    region_optional: bool = False
 
     def position(self) -> Position:
         return Position(self.spec.name, self.key.text, self.token, self.skip)

@@ -14,6 +14,7 @@ from typing import Any
 from jobctl import signals
 from jobctl.aws.clients import Clients, Target
 from jobctl.aws.paging import pages
+from jobctl.aws.regions import enabled_regions
 from jobctl.errors import JobctlError, UsageError, classify
 from jobctl.listing.pages import Stream
 from jobctl.listing.tokens import DISCOVER_ALL, Position, Resume, StreamKey
@@ -30,6 +31,21 @@ class TargetFailure:
 
     error: JobctlError
     position: Position
+    target: Target | None = None
+    cause: BaseException | None = None
+    # The region came from --region all while the enabled regions were unknown: a
+    # not-enabled answer there means "skip this region", not a failure.
+    region_optional: bool = False
+
+
+@dataclass
+class Built:
+    """Every stream of a listing, the targets whose discovery failed, and the regions
+    --region all left out (the account has not enabled them)."""
+
+    streams: list[Stream]
+    failures: list[TargetFailure]
+    skipped_regions: list[str]
 
 
 def split_list(text: str | None) -> list[str]:
@@ -41,11 +57,19 @@ def split_list(text: str | None) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def regions_for(spec: ServiceSpec, asked: list[str], clients: Clients, base: Target) -> list[str]:
-    """The regions of one service: as asked, every region with `all`, or the default."""
+def regions_for(
+    spec: ServiceSpec,
+    asked: list[str],
+    clients: Clients,
+    base: Target,
+    enabled: frozenset[str] | None = None,
+) -> list[str]:
+    """The regions of one service: as asked, every region with `all` (those `enabled`
+    when the account's enabled regions are known), or the default."""
     if asked == ["all"]:
         session = clients.session(base)
-        return list(session.get_available_regions(spec.client))
+        regions = list(session.get_available_regions(spec.client))
+        return regions if enabled is None else [r for r in regions if r in enabled]
     if "all" in asked:
         raise UsageError("--region all cannot be combined with other regions")
     for region in asked:
@@ -174,16 +198,22 @@ def build_streams(
     base: Target,
     clients: Clients,
     started: float,
-) -> tuple[list[Stream], list[TargetFailure]]:
+) -> Built:
     """Every stream of the listing, discovering parents (concurrently) where needed."""
     profiles: list[str | None] = [*split_list(settings.profile)] or [base.profile]
     asked_regions = split_list(settings.region)
     several_profiles = len(profiles) > 1
+    every_region = asked_regions == ["all"]
+    enabled = _enabled_regions(clients, base, profiles) if every_region else {}
+    skipped: set[str] = set()
     jobs: list[tuple[Part, Target, str, str]] = []  # part, target, target key, job region
     for part in parts:
         for profile in profiles:
             target0 = replace(base, profile=profile, region=None)
-            regions = regions_for(part.spec, asked_regions, clients, target0)
+            regions = regions_for(part.spec, asked_regions, clients, target0, enabled.get(profile))
+            if every_region and enabled.get(profile) is not None:
+                known = clients.session(target0).get_available_regions(part.spec.client)
+                skipped.update(set(known) - set(regions))
             for region, shown in _one_per_view(part.spec, regions):
                 target = replace(target0, region=region)
                 jobs.append((part, target, f"{profile or ''}@{shown}", shown))
@@ -218,7 +248,8 @@ def build_streams(
                 # Name the target, so the user knows which part of a fan-out is missing.
                 error.message = f"{where}: {error.message[len(prefix) :]}"
             marker = Position(spec.name, StreamKey(target_key, DISCOVER_ALL, "").text)
-            failures.append(TargetFailure(error, marker))
+            optional = every_region and enabled.get(target.profile) is None
+            failures.append(TargetFailure(error, marker, target, parents, optional))
             continue
         extra = {"profile": target.profile} if several_profiles else {}
         for parent in parents:
@@ -247,6 +278,7 @@ def build_streams(
                         plan.keep,
                         extra=dict(stream_extra),
                         dedupe_scope=scope,
+                        region_optional=every_region and enabled.get(target.profile) is None,
                     )
                 )
     if len(streams) == 1 and streams[0].label == where_of(streams[0]):
@@ -255,7 +287,16 @@ def build_streams(
     if any("parent" in stream.extra for stream in streams):
         for stream in streams:  # one shape for every job: null where nothing was discovered
             stream.extra.setdefault("parent", None)
-    return streams, failures
+    return Built(streams, failures, sorted(skipped))
+
+
+def _enabled_regions(
+    clients: Clients, base: Target, profiles: list[str | None]
+) -> dict[str | None, frozenset[str] | None]:
+    """Each profile's enabled regions (None: unknown, the Account API was denied)."""
+    return {
+        profile: enabled_regions(clients, replace(base, profile=profile)) for profile in profiles
+    }
 
 
 def where_of(stream: Stream) -> str:

@@ -20,7 +20,8 @@ from jobctl.aws.clients import Clients, Target, check_endpoint_url, max_attempts
 from jobctl.checks import ci, filters
 from jobctl.errors import ExitStatus, Interrupted, JobctlError, UsageError
 from jobctl.job import EXTRA_FIELDS
-from jobctl.listing.pages import Listing, Stream
+from jobctl.listing import skips
+from jobctl.listing.pages import Listing, Stream, StreamFailed
 from jobctl.listing.plan import TargetFailure, apply_resume, build_streams
 from jobctl.listing.tokens import Resume, decode, encode, fingerprint
 from jobctl.output import make_renderer
@@ -145,27 +146,34 @@ def list_jobs(
         streams = progress.streams  # stdout and stderr writes erase the progress line
         if where.started is not None and resume is None:
             started = where.started  # a fixed sandbox clock: the listing lives at its moment
-        parts, job_filter = filters.prepare(parts, settings, started, streams.say)
+        parts, job_filter, notes = filters.prepare(parts, settings, started)
         base = where.target
-        all_streams, target_failures = build_streams(parts, settings, base, clients, started)
+        built = build_streams(parts, settings, base, clients, started)
+        all_streams, target_failures = built.streams, built.failures
+        if built.skipped_regions:
+            streams.say(skips.note(built.skipped_regions))
         if resume is not None:
             for warning in apply_resume(all_streams, resume):
                 streams.say(f"jobctl: warning: {warning}")
             target_failures = [f for f in target_failures if _named(f, resume)]
-        # The APIs of one service share a discovery (Batch's queues): one line per failure.
-        for message in dict.fromkeys(f.error.message for f in target_failures):
-            streams.report(next(f.error for f in target_failures if f.error.message == message))
+        not_enabled = skips.NotEnabled()
+        _report_targets(streams, not_enabled.hold_targets(target_failures))
         if settings.watch:
             from jobctl.listing.watch import watch
 
             return watch(all_streams, target_failures, settings, streams, clients, job_filter)
+
+        def on_failure(failed: StreamFailed) -> None:
+            if not not_enabled.hold(failed):
+                streams.report(failed.error, settings.debug, failed.cause)
+
         listing = Listing(
             all_streams,
             clients,
             page_size=settings.page_size,
             max_items=settings.max_items,
             concurrency=settings.concurrency,
-            on_failure=lambda failed: streams.report(failed.error, settings.debug, failed.cause),
+            on_failure=on_failure,
             job_filter=job_filter,
         )
         progress.follow(listing)
@@ -184,7 +192,15 @@ def list_jobs(
             varying,
             progress,
             where.now,
+            not_enabled,
+            notes,
         )
+
+
+def _report_targets(streams: Streams, failures: Sequence[TargetFailure]) -> None:
+    # The APIs of one service share a discovery (Batch's queues): one line per failure.
+    for message in dict.fromkeys(f.error.message for f in failures):
+        streams.report(next(f.error for f in failures if f.error.message == message))
 
 
 def _named(failure: TargetFailure, resume: Resume) -> bool:
@@ -230,6 +246,8 @@ def write_listing(
     varying: frozenset[str] = frozenset(),
     progress: Progress | None = None,
     now: float | None = None,
+    not_enabled: skips.NotEnabled | None = None,
+    notes: Sequence[str] = (),
 ) -> ExitStatus:
     """Stream the listing into its renderer; whatever happens, close the output well,
     then give the exit status and, when jobs are left, where to resume. `now`: the
@@ -257,6 +275,17 @@ def write_listing(
     finally:
         if progress is not None:
             progress.stop()
+    if not_enabled is not None:
+        # --region all without the account's enabled regions: a region that answered
+        # "not enabled" while others answered is skipped; otherwise its failure stands.
+        skipped, late, late_targets = not_enabled.resolve(listing)
+        for failure in late:
+            streams.report(failure.error, settings.debug, failure.cause)
+        _report_targets(streams, late_targets)
+        held = set(map(id, not_enabled.targets))
+        target_failures = [f for f in target_failures if id(f) not in held] + late_targets
+        if skipped:
+            streams.say(skips.note(skipped))
     renderer.complete = not (listing.failures or target_failures or interrupted)
     try:
         renderer.end()
@@ -268,6 +297,10 @@ def write_listing(
     status = listing.exit_status([f.error for f in target_failures])
     if interrupted is not None:
         status = interrupted
+    if status in (ExitStatus.OK, ExitStatus.PARTIAL) or listing.written:
+        # What the listing covers, once it has listed something (not above an error).
+        for note in notes:
+            streams.say(note)
     positions = listing.positions() + [f.position for f in target_failures]
     unfinished = bool(positions)
     told_to_resume = (

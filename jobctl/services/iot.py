@@ -52,7 +52,15 @@ def push_down(values: Values, narrowing: Narrowing) -> Pushed:
         matches = [status for status, state in STATES.items() if state == narrowing.states[0]]
         if len(matches) == 1:
             pushed["status"] = matches[0]
-    return Pushed(pushed)
+    notes: tuple[str, ...] = ()
+    if values.get("thing_group_name") or values.get("thing_group_id"):
+        # AWS's own filter, which AWS documents as leaving SCHEDULED jobs out: say so,
+        # rather than let the listing narrow silently.
+        notes = (
+            "jobctl: iot: note: AWS leaves SCHEDULED jobs out of a thing-group listing "
+            "(list without --thing-group-name/--thing-group-id to see them)",
+        )
+    return Pushed(pushed, notes)
 
 
 SPEC = ServiceSpec(
