@@ -36,6 +36,13 @@ class TargetFailure:
     # The region came from --region all while the enabled regions were unknown: a
     # not-enabled answer there means "skip this region", not a failure.
     region_optional: bool = False
+    # On resume: the positions the token held for this target, carried to the next token.
+    carried: list[Position] | None = None
+
+    @property
+    def positions(self) -> list[Position]:
+        """What a resume token keeps for this target: what it held, or "discover anew"."""
+        return self.carried if self.carried is not None else [self.position]
 
 
 @dataclass
@@ -305,13 +312,18 @@ def where_of(stream: Stream) -> str:
     return f"{stream.spec.service} {stream.region}" + (f" profile={profile}" if several else "")
 
 
-def apply_resume(streams: list[Stream], resume: Resume) -> list[str]:
+def apply_resume(streams: list[Stream], resume: Resume, failures: list[TargetFailure]) -> list[str]:
     """Set each stream's position from a token; streams it does not name are finished.
+
+    A target whose discovery failed in this run keeps, for the next token, the positions
+    this token held for it (they stand for streams this run could not even find): they
+    are carried, not dropped as parents that no longer exist. Failures of targets the
+    token does not name are removed from `failures` (those targets were finished).
 
     Returns warnings for positions that match no stream (a parent deleted since).
     """
     named = {(p.service, StreamKey.parse(p.key)): p for p in resume.positions}
-    # Targets whose discovery failed: every stream of theirs starts from the beginning.
+    # Targets whose discovery failed earlier: every stream of theirs starts afresh.
     rediscover = {(api, key.target) for api, key in named if key.parent == DISCOVER_ALL}
     matched: set[tuple[str, StreamKey]] = set()
     for stream in streams:
@@ -325,6 +337,15 @@ def apply_resume(streams: list[Stream], resume: Resume) -> list[str]:
             matched.add((stream.spec.name, StreamKey(stream.key.target, DISCOVER_ALL, "")))
         else:
             stream.done = True
+    failed_now = {(f.position.service, StreamKey.parse(f.position.key).target): f for f in failures}
+    kept: list[TargetFailure] = []
+    for (api, target), failure in failed_now.items():
+        carried = [p for (s, key), p in named.items() if s == api and key.target == target]
+        if carried:  # the token still names this target: carry what it held for it
+            failure.carried = carried
+            kept.append(failure)
+            matched.update((api, StreamKey.parse(p.key)) for p in carried)
+    failures[:] = kept
     return [
         f"{api}: {' '.join(x for x in (key.target, key.parent, key.query) if x)} "
         "no longer exists; skipped"

@@ -153,9 +153,8 @@ def list_jobs(
         if built.skipped_regions:
             streams.say(skips.note(built.skipped_regions))
         if resume is not None:
-            for warning in apply_resume(all_streams, resume):
+            for warning in apply_resume(all_streams, resume, target_failures):
                 streams.say(f"jobctl: warning: {warning}")
-            target_failures = [f for f in target_failures if _named(f, resume)]
         not_enabled = skips.NotEnabled()
         _report_targets(streams, not_enabled.hold_targets(target_failures))
         if settings.watch:
@@ -201,12 +200,6 @@ def _report_targets(streams: Streams, failures: Sequence[TargetFailure]) -> None
     # The APIs of one service share a discovery (Batch's queues): one line per failure.
     for message in dict.fromkeys(f.error.message for f in failures):
         streams.report(next(f.error for f in failures if f.error.message == message))
-
-
-def _named(failure: TargetFailure, resume: Resume) -> bool:
-    """On resume, a discovery failure matters only if the token still names its target."""
-    wanted = (failure.position.service, failure.position.key)
-    return any((p.service, p.key) == wanted for p in resume.positions)
 
 
 def _shows_progress(settings: Settings) -> bool:
@@ -301,7 +294,7 @@ def write_listing(
         # What the listing covers, once it has listed something (not above an error).
         for note in notes:
             streams.say(note)
-    positions = listing.positions() + [f.position for f in target_failures]
+    positions = listing.positions() + [p for f in target_failures for p in f.positions]
     unfinished = bool(positions)
     told_to_resume = (
         listing.stopped_early

@@ -525,3 +525,83 @@ def test_malformed_items_from_a_server_are_listed_not_a_crash() -> None:
     assert by_id["garbage-time"]["raw"]["createdAt"] == "not a time"
     assert by_id["no-status"]["state"] == "unknown"
     assert by_id["nulls"]["state"] == "unknown"
+
+
+# -- broken discovery pages ---------------------------------------------------------------------
+
+# (command, the discovery call to break, the service named in the failure)
+DISCOVERY = [
+    (["amplify"], "ListApps", "amplify"),
+    (["amplify"], "ListBranches", "amplify"),
+    (["amplify-backend"], "ListApps", "amplify-backend"),
+    (["amplify-backend"], "ListBackendEnvironments", "amplify-backend"),
+    (["batch", "--status", "all"], "DescribeJobQueues", "batch"),
+]
+
+
+@pytest.mark.parametrize("body", ["html", "no-list", "truncated"])
+@pytest.mark.parametrize(("args", "operation", "service"), DISCOVERY)
+def test_a_broken_discovery_page_is_a_failure_never_no_parents(
+    sb: Any, args: list[str], operation: str, service: str, body: str
+) -> None:
+    """A discovery call answered with an HTML page, a list-less or a truncated body: it
+    was read as "no parents", and `jobctl batch --status all` exited 0 with nothing and an
+    empty stderr. It is a failed request: retried, then exit 5 with one line."""
+    from jobctl.sandbox import Faults
+
+    sb.faults = Faults(bad_body=body, operations=(operation,))
+    run = jobctl(*args, "-o", "jsonl", url=sb.endpoint_url, AWS_MAX_ATTEMPTS="2")
+    assert run.status == 5, run.err
+    assert run.out == ""
+    assert run.err_lines[0].startswith(f"jobctl: {service}: "), run.err
+    broken = [r for r in sb.requests if r.operation == operation]
+    assert len(broken) == 2  # retried like a 5xx, within the attempt budget
+
+
+def test_a_broken_discovery_page_in_jobctl_all_fails_that_service_not_the_listing(
+    sb: Any,
+) -> None:
+    """`jobctl all` with Amplify's ListApps answering HTML: it exited 0 with the other
+    services' jobs and said nothing. Now the other services are listed, Amplify and
+    AmplifyBackend are named, exit 3, and the token resumes them once the server mends."""
+    from jobctl.sandbox import Faults
+
+    sb.faults = Faults(bad_body="html", operations=("ListApps",))
+    run = jobctl("all", "-o", "jsonl", url=sb.endpoint_url, AWS_MAX_ATTEMPTS="1")
+    assert run.status == 3, run.err
+    named = {line.split()[1].rstrip(":") for line in run.err_lines[:-1]}
+    assert named == {"amplify", "amplify-backend"}
+    listed = {json.loads(line)["service"] for line in run.lines}
+    assert listed == {"iot", "batch", "snowball"}
+    sb.faults = Faults()
+    rest = jobctl("all", "-o", "jsonl", "--starting-token", run.hint_token, url=sb.endpoint_url)
+    assert rest.status == 0, rest.err
+    assert {json.loads(line)["service"] for line in rest.lines} == {"amplify", "amplify-backend"}
+
+
+def test_truncated_bodies_every_fourth_response_lose_no_parent_on_resume(sb: Any) -> None:
+    """Truncated bodies on every fourth response, discovery included, resuming with each
+    printed token until done: it ended with 6,848 of 10,000 jobs (lost parents were later
+    "no longer exists; skipped"). Now every job, once."""
+    from jobctl.sandbox import Faults
+
+    everything = jobctl("all", "-o", "jsonl", url=sb.endpoint_url)
+    assert everything.status == 0, everything.err
+    expected = sorted(
+        (j["service"], j["arn"] or "", j["id"]) for j in map(json.loads, everything.lines)
+    )
+    sb.faults = Faults(bad_body="truncated", bad_body_every=4)
+    seen: list[tuple[str, str, str]] = []
+    token: list[str] = []
+    for _ in range(40):
+        run = jobctl("all", "-o", "jsonl", *token, url=sb.endpoint_url, AWS_MAX_ATTEMPTS="1")
+        assert run.status in (0, 3, 5), run.err
+        seen += [(j["service"], j["arn"] or "", j["id"]) for j in map(json.loads, run.lines)]
+        if run.hint_token is None:
+            assert run.status == 0, run.err
+            break
+        token = ["--starting-token", run.hint_token]
+    else:
+        pytest.fail("never finished")
+    assert len(seen) == len(set(seen))  # none twice
+    assert sorted(seen) == expected  # none lost
