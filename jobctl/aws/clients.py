@@ -1,11 +1,22 @@
-"""boto3 sessions and clients: profile, region, endpoint, retries and timeouts."""
+"""boto3 sessions and clients: profile, account, region, endpoint, retries and timeouts.
+
+A target is one (profile, account, region, endpoint). The caller's own account is reached
+with the caller's credentials; another account of an Organization through an assumed
+role, whose credentials botocore refreshes before they expire (a listing may outlast the
+hour). Sessions share one botocore model loader, so a thousand accounts do not parse the
+service models a thousand times, and the caches of sessions and clients are bounded, so
+memory does not grow with the number of accounts: a listing works through one account's
+targets before the next (see listing/plan.py).
+"""
 
 from __future__ import annotations
 
 import os
 import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from jobctl import __version__
@@ -32,6 +43,16 @@ class Target:
     # The region when none is asked for, ahead of AWS_REGION: the sandbox's, whose demo
     # data is in its own regions whatever region the user's shell names.
     default_region: str | None = None
+    # An account of an Organization: its 12-digit ID, and the role assumed there (None:
+    # the caller's own account, with the caller's own credentials).
+    account: str | None = None
+    role_arn: str | None = None
+    external_id: str | None = None
+
+    @property
+    def caller(self) -> Target:
+        """The target whose credentials reach this one: the same without the role."""
+        return replace(self, account=None, role_arn=None, external_id=None)
 
 
 def _env_setting(
@@ -125,44 +146,156 @@ def isolated_botocore_session() -> Any:
     return session
 
 
+# How many sessions (accounts) and clients are kept; the rest are made again on demand.
+MAX_SESSIONS = 64
+MAX_CLIENTS = 256
+# AssumeRole calls in flight at once, whatever --concurrency is: STS throttles an account
+# that asks for thousands of roles at once. Throttled calls are retried (adaptive mode).
+MAX_ASSUMING = 4
+STS_ATTEMPTS = 10
+
+
+class _Bounded(OrderedDict[Any, Any]):
+    """A cache that forgets its least recently used entries beyond `size`."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def get_or_make(self, key: Any, make: Callable[[], Any]) -> Any:
+        if key in self:
+            self.move_to_end(key)
+            return self[key]
+        value = self[key] = make()
+        while len(self) > self.size:
+            self.popitem(last=False)
+        return value
+
+
+@dataclass(frozen=True)
+class _Session:
+    boto: Any  # boto3.Session
+    core: Any  # its botocore session (boto3 keeps it private)
+
+
 class Clients:
-    """Makes one boto3 session per target and clients from it, on demand."""
+    """Makes sessions and clients per target, on demand, thread-safe."""
 
     def __init__(self) -> None:
-        self._sessions: dict[tuple[str | None, bool], Any] = {}
+        self._sessions = _Bounded(MAX_SESSIONS)
         # One client per (service, target), shared by every stream of a fan-out: clients
         # are thread-safe, and making one per stream re-read botocore's models each time.
-        self._clients: dict[tuple[str, Target], Any] = {}
+        self._clients = _Bounded(MAX_CLIENTS)
         self._lock = threading.RLock()
+        self._loader: Any = None  # botocore's model loader, shared by every session
+        self._assuming = threading.BoundedSemaphore(MAX_ASSUMING)
+        self.session_name = f"jobctl-{int(time.time())}"
         # Credential values seen so far; the debug log's handler redacts them.
         self.secret_values: list[str] = []
 
     def session(self, target: Target) -> Any:
+        """The boto3 session of a target."""
         with self._lock:
-            return self._session(target)
+            return self._session(target).boto
 
-    def _session(self, target: Target) -> Any:
-        key = (target.profile, target.sandbox)
-        if key not in self._sessions:
-            import boto3
+    def _session(self, target: Target) -> _Session:
+        key = (target.profile, target.sandbox, target.role_arn, target.external_id)
+        made: _Session = self._sessions.get_or_make(key, lambda: self._new_session(target))
+        return made
 
-            if target.sandbox:
-                session = boto3.Session(
-                    botocore_session=isolated_botocore_session(), **SANDBOX_CREDENTIALS
-                )
-            else:
-                session = boto3.Session(profile_name=target.profile)
-            parsers = session._session.get_component("response_parser_factory")
-            parsers.set_parser_defaults(timestamp_parser=_keep_wire_timestamps)
-            self._sessions[key] = session
-        return self._sessions[key]
+    def _new_session(self, target: Target) -> _Session:
+        import boto3
+        import botocore.session
+
+        if target.role_arn is not None:
+            base = self._session(target.caller).core
+            core = (
+                isolated_botocore_session()
+                if target.sandbox
+                else botocore.session.Session(profile=target.profile)
+            )
+            self._share_loader(core)
+            self._assume_role(core, base, target)
+            session = boto3.Session(botocore_session=core)
+        elif target.sandbox:
+            core = isolated_botocore_session()
+            self._share_loader(core)
+            session = boto3.Session(botocore_session=core, **SANDBOX_CREDENTIALS)
+        else:
+            core = botocore.session.Session(profile=target.profile)
+            self._share_loader(core)
+            session = boto3.Session(botocore_session=core)
+        core.get_component("response_parser_factory").set_parser_defaults(
+            timestamp_parser=_keep_wire_timestamps
+        )
+        return _Session(session, core)
+
+    def _share_loader(self, core: Any) -> None:
+        if self._loader is None:
+            self._loader = core.get_component("data_loader")
+        else:
+            core.register_component("data_loader", self._loader)
+
+    def _assume_role(self, core: Any, base: Any, target: Target) -> None:
+        """Credentials of the role, assumed with the caller's, refreshed before they
+        expire; a session name that says jobctl; few AssumeRole calls at once."""
+        from botocore.config import Config
+        from botocore.credentials import (
+            AssumeRoleCredentialFetcher,
+            CredentialProvider,
+            CredentialResolver,
+            DeferredRefreshableCredentials,
+        )
+
+        sts_config = Config(
+            retries={"mode": "adaptive", "total_max_attempts": STS_ATTEMPTS},
+            connect_timeout=CONNECT_TIMEOUT,
+            read_timeout=read_timeout(),
+            user_agent_extra=f"jobctl/{__version__}",
+            proxies={} if target.sandbox else None,
+        )
+        region = target.default_region or os.environ.get("AWS_REGION") or "us-east-1"
+
+        def sts_client(name: str, **credentials: Any) -> Any:
+            return base.create_client(
+                name,
+                region_name=region,
+                endpoint_url=target.endpoint_url,
+                config=sts_config,
+                **credentials,
+            )
+
+        extra = {"RoleSessionName": self.session_name}
+        if target.external_id:
+            extra["ExternalId"] = target.external_id
+        fetcher = AssumeRoleCredentialFetcher(
+            client_creator=sts_client,
+            source_credentials=base.get_credentials(),
+            role_arn=target.role_arn,
+            extra_args=extra,
+        )
+
+        def fetch() -> Any:
+            with self._assuming:
+                fetched = fetcher.fetch_credentials()
+            self._remember(
+                fetched.get("access_key"), fetched.get("secret_key"), fetched.get("token")
+            )
+            return fetched
+
+        class _Role(CredentialProvider):  # type: ignore[misc]
+            METHOD = "jobctl-assume-role"
+
+            def load(self) -> Any:
+                return DeferredRefreshableCredentials(refresh_using=fetch, method=self.METHOD)
+
+        core.register_component("credential_provider", CredentialResolver(providers=[_Role()]))
 
     def client(self, service: str, target: Target) -> Any:
         with self._lock:
-            key = (service, target)
-            if key not in self._clients:
-                self._clients[key] = self._new_client(service, target)
-            return self._clients[key]
+            return self._clients.get_or_make(
+                (service, target), lambda: self._new_client(service, target)
+            )
 
     def _new_client(self, service: str, target: Target) -> Any:
         from botocore.config import Config
@@ -180,7 +313,8 @@ class Clients:
         client = session.client(
             service, region_name=target.region, endpoint_url=target.endpoint_url, config=config
         )
-        self._remember_secrets(session)
+        if target.role_arn is None:  # an assumed role's values are remembered as fetched
+            self._remember_secrets(session)
         return client
 
     def region_of(self, target: Target) -> str | None:
@@ -197,6 +331,10 @@ class Clients:
         creds = session.get_credentials()
         if creds is not None:
             frozen = creds.get_frozen_credentials()
-            for value in (frozen.access_key, frozen.secret_key, frozen.token):
+            self._remember(frozen.access_key, frozen.secret_key, frozen.token)
+
+    def _remember(self, *values: str | None) -> None:
+        with self._lock:
+            for value in values:
                 if value and value not in self.secret_values:
                     self.secret_values.append(value)
