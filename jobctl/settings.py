@@ -11,8 +11,10 @@ from typing import Any
 class Settings:
     """The shared options of one listing command, as parsed."""
 
-    profile: str | None = None
-    region: str | None = None
+    # Several-valued options are tuples, in the order given, each value once (the one
+    # rule for lists: cli/options.py ListOption); empty when not given.
+    profile: tuple[str, ...] = ()
+    region: tuple[str, ...] = ()
     endpoint_url: str | None = None
     sandbox: bool = False
     concurrency: int = 8
@@ -29,7 +31,7 @@ class Settings:
     since: str | None = None
     until: str | None = None
     ids: tuple[str, ...] = ()
-    sort: str | None = None
+    sort: tuple[str, ...] | None = None  # keys, each FIELD or -FIELD
     summary: bool = False
     table_format: str | None = None
     fail_on: tuple[str, ...] | None = None

@@ -146,7 +146,12 @@ class Pipeline:
     """Sits between a listing and its renderer: shows each job to the checker, and with
     --sort holds them all until the end (the one thing that buffers)."""
 
-    def __init__(self, inner: Renderer, checker: Checker, sort: str | None):
+    def __init__(
+        self,
+        inner: Renderer,
+        checker: Checker,
+        sort: tuple[str, ...] | None,
+    ):
         self.inner = inner
         self.checker = checker
         self.sort = sort

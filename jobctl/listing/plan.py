@@ -6,7 +6,7 @@ from __future__ import annotations
 import queue
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any
@@ -14,10 +14,10 @@ from typing import Any
 from jobctl import signals
 from jobctl.aws.clients import Clients, Target
 from jobctl.aws.paging import pages
-from jobctl.errors import JobctlError, UsageError, classify
+from jobctl.errors import JobctlError, UsageError, classify, is_not_found
 from jobctl.listing.pages import Stream
 from jobctl.listing.tokens import DISCOVER_ALL, Position, Resume, StreamKey
-from jobctl.services.spec import Part, ServiceSpec
+from jobctl.services.spec import Part, ServiceSpec, given
 from jobctl.settings import Settings
 from jobctl.timeparse import parse_time
 
@@ -32,31 +32,53 @@ class TargetFailure:
     position: Position
 
 
-def split_list(text: str | None) -> list[str]:
-    if text is None:
-        return []
-    items = [part.strip() for part in text.split(",")]
-    if any(not item for item in items):
-        raise UsageError(f"empty name in {text!r}: separate names with single commas")
-    return list(dict.fromkeys(items))
+def regions_for(
+    spec: ServiceSpec,
+    asked: Sequence[str],
+    clients: Clients,
+    base: Target,
+    values: Mapping[str, Any],
+) -> list[str]:
+    """The regions of one service: as asked, every region with `all`, or the default.
 
-
-def regions_for(spec: ServiceSpec, asked: list[str], clients: Clients, base: Target) -> list[str]:
-    """The regions of one service: as asked, every region with `all`, or the default."""
-    if asked == ["all"]:
+    A value that names its region (a job queue ARN) is listed there only: without
+    --region its region is asked (with the default region, unless every such value
+    names one); with --region, a region it names must be among those asked, and when
+    every value names one, only their regions are asked."""
+    pins = spec.pins(values)
+    pinned = list(dict.fromkeys(region for _, _, region in pins))
+    only_pinned = spec.only_pinned(values)
+    if not asked:
+        if only_pinned:
+            return pinned
+        default = clients.region_of(base)
+        if not default:
+            raise UsageError(
+                f"{spec.name}: no region given", hint="pass --region or set AWS_REGION"
+            )
+        return [default, *(region for region in pinned if region != default)]
+    if list(asked) == ["all"]:
         session = clients.session(base)
-        return list(session.get_available_regions(spec.client))
-    if "all" in asked:
+        regions = list(session.get_available_regions(spec.client))
+    elif "all" in asked:
         raise UsageError("--region all cannot be combined with other regions")
-    for region in asked:
-        if not _REGION.match(region):
-            raise UsageError(f"--region: {region!r} is not an AWS region name (like us-east-1)")
-    if asked:
-        return asked
-    default = clients.region_of(base)
-    if not default:
-        raise UsageError(f"{spec.name}: no region given", hint="pass --region or set AWS_REGION")
-    return [default]
+    else:
+        for region in asked:
+            if not _REGION.match(region):
+                raise UsageError(f"--region: {region!r} is not an AWS region name (like us-east-1)")
+        regions = list(asked)
+    outside = [(flag, value, region) for flag, value, region in pins if region not in regions]
+    if outside:
+        flag = outside[0][0]
+        named = ", ".join(value for _, value, _ in outside)
+        where = ", ".join(dict.fromkeys(region for _, _, region in outside))
+        raise UsageError(
+            f"{spec.service}: {flag.option} {named} is in {where}, which --region "
+            f"leaves out (add {where} to --region, or leave out --region)"
+        )
+    if only_pinned:
+        regions = [region for region in regions if region in pinned]
+    return regions
 
 
 def resolve_times(spec: ServiceSpec, values: Mapping[str, Any], started: float) -> dict[str, Any]:
@@ -142,6 +164,20 @@ class _TargetDiscovery:
         for items, _ in pages(found, method, params, where=self.where, config=paging):
             yield from items
 
+    def items_if_exists(
+        self,
+        client: str,
+        method: str,
+        params: Mapping[str, Any],
+        paging: Mapping[str, str] | None = None,
+    ) -> list[Any] | None:
+        try:
+            return list(self.items(client, method, params, paging))
+        except Exception as exc:
+            if is_not_found(exc):
+                return None
+            raise
+
     def once(self, key: str, compute: Callable[[], Any]) -> Any:
         return self.memo.get(self.target, key, compute)
 
@@ -158,16 +194,23 @@ def build_streams(
     started: float,
 ) -> tuple[list[Stream], list[TargetFailure]]:
     """Every stream of the listing, discovering parents (concurrently) where needed."""
-    profiles: list[str | None] = [*split_list(settings.profile)] or [base.profile]
-    asked_regions = split_list(settings.region)
+    profiles: list[str | None] = [*settings.profile] or [base.profile]
     several_profiles = len(profiles) > 1
     jobs: list[tuple[Part, Target, str]] = []
+    # Parts whose parent flags each name one parent (decided before a region keeps only
+    # its own queue ARNs: `--job-queue ARN,NAME` names two queues, in every region).
+    named_once: set[str] = set()
     for part in parts:
+        if part.spec.named_once(part.values):
+            named_once.add(part.spec.name)
         for profile in profiles:
             target0 = replace(base, profile=profile, region=None)
-            for region in regions_for(part.spec, asked_regions, clients, target0):
+            for region in regions_for(part.spec, settings.region, clients, target0, part.values):
+                here = part.spec.in_region(part.values, region)
+                if here is None:  # every queue it names is in another region
+                    continue
                 target = replace(target0, region=region)
-                jobs.append((part, target, f"{profile or ''}@{region}"))
+                jobs.append((Part(part.spec, here), target, f"{profile or ''}@{region}"))
 
     memo = _Memo()
 
@@ -202,12 +245,20 @@ def build_streams(
             failures.append(TargetFailure(error, marker))
             continue
         extra = {"profile": target.profile} if several_profiles else {}
+        # Each parent flag named once: the one parent typed, no `parent` field, and the
+        # stream keys of a listing without parents.
+        once = (
+            {name: given(part.values, name)[0] for name in spec.parents}
+            if spec.name in named_once
+            else {}
+        )
         for parent in parents:
-            plan = spec.make_plan(resolve_times(spec, {**part.values, **parent}, started))
-            parent_label = _label(parent)
+            plan = spec.make_plan(resolve_times(spec, {**part.values, **once, **parent}, started))
+            shown = {} if once else parent
+            parent_label = _label(shown)
             # A discovered parent is named on each job (as kubectl -A adds NAMESPACE): the
             # items of Batch, for one, do not say which queue they came from.
-            stream_extra = {**extra, "parent": "/".join(parent.values())} if parent else extra
+            stream_extra = {**extra, "parent": "/".join(shown.values())} if shown else extra
             # Several queries of one parent (one per status) may each see a job that
             # changes status mid-listing: they share a dedupe scope.
             scope = f"{spec.name}|{target_key}|{parent_label}" if len(plan.queries) > 1 else None

@@ -70,7 +70,7 @@ def check_page_size(specs: Sequence[ServiceSpec], settings: Settings) -> None:
 def endpoint(settings: Settings) -> Iterator[Target]:
     """The base target of a listing; with --sandbox, an embedded endpoint for its duration."""
     if not settings.sandbox:
-        yield Target(_first(settings.profile), None, settings.endpoint_url)
+        yield Target(settings.profile[0] if settings.profile else None, None, settings.endpoint_url)
         return
     if settings.endpoint_url:
         raise UsageError("--sandbox and --endpoint-url cannot be used together")
@@ -82,10 +82,6 @@ def endpoint(settings: Settings) -> Iterator[Target]:
         # The demo data is in the sandbox's regions, not in the one the user's shell names
         # (AWS_REGION=ap-south-1 listed nothing); --region still picks any of them.
         yield Target(None, None, sandbox.endpoint_url, sandbox=True, default_region=sandbox.region)
-
-
-def _first(profiles: str | None) -> str | None:
-    return profiles.split(",")[0].strip() or None if profiles else None
 
 
 def list_jobs(
@@ -104,8 +100,9 @@ def list_jobs(
         {
             "services": names,
             "values": {part.spec.name: dict(part.values) for part in parts},
-            "region": settings.region,
-            "profile": settings.profile,
+            # As typed before lists were tuples, so a token stays valid across versions.
+            "region": ",".join(settings.region) or None,
+            "profile": ",".join(settings.profile) or None,
             **filters.query_args(settings),
         }
     )
@@ -146,7 +143,15 @@ def list_jobs(
         )
         varying = _varying(all_streams, extra)
         return write_listing(
-            listing, settings, streams, query, started, target_failures, extra, varying, progress
+            listing,
+            settings,
+            streams,
+            query,
+            started,
+            target_failures,
+            extra,
+            varying,
+            progress,
         )
 
 

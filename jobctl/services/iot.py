@@ -51,7 +51,7 @@ def push_down(values: Values, narrowing: Narrowing) -> Pushed:
     if len(narrowing.states) == 1 and not narrowing.watch and not values.get("status"):
         matches = [status for status, state in STATES.items() if state == narrowing.states[0]]
         if len(matches) == 1:
-            pushed["status"] = matches[0]
+            pushed["status"] = (matches[0],)
     return Pushed(pushed)
 
 
@@ -66,7 +66,13 @@ SPEC = ServiceSpec(
     summary="List AWS IoT jobs.",
     description="Without flags, every job of the account and region.",
     flags=(
-        Flag("--status", "status", "Only jobs with this status.", enum_member="status"),
+        Flag(
+            "--status",
+            "status",
+            "Only jobs with this status.",
+            enum_member="status",
+            multiple=True,
+        ),
         Flag(
             "--target-selection",
             "targetSelection",

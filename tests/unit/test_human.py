@@ -128,8 +128,8 @@ def test_sort_by_age_is_numeric_newest_first() -> None:
         {**job("iot", "queued", created_at=9), "id": "new"},
         {**job("iot", "queued", created_at=500), "id": "mid"},
     ]
-    assert [j["id"] for j in sort_jobs(jobs, "age", NOW)] == ["new", "mid", "old", "no-time"]
-    assert [j["id"] for j in sort_jobs(jobs, "-age", NOW)] == ["old", "mid", "new", "no-time"]
+    assert [j["id"] for j in sort_jobs(jobs, ("age",), NOW)] == ["new", "mid", "old", "no-time"]
+    assert [j["id"] for j in sort_jobs(jobs, ("-age",), NOW)] == ["old", "mid", "new", "no-time"]
 
 
 def test_sort_by_duration_puts_jobs_without_one_last() -> None:
@@ -138,7 +138,7 @@ def test_sort_by_duration_puts_jobs_without_one_last() -> None:
         {**job("batch", "succeeded", created_at=900, started_at=800, ended_at=200), "id": "long"},
         {**job("batch", "running", created_at=100, started_at=30), "id": "short"},
     ]
-    assert [j["id"] for j in sort_jobs(jobs, "-duration", NOW)] == ["long", "short", "queued"]
+    assert [j["id"] for j in sort_jobs(jobs, ("-duration",), NOW)] == ["long", "short", "queued"]
 
 
 # -- in each format ------------------------------------------------------------------------
