@@ -150,7 +150,7 @@ def _columns(
     if broken:
         raise click.BadParameter(
             f"{', '.join(broken)}: name a field of the service's item after raw. "
-            "(raw.FIELD or raw.FIELD.SUBFIELD)"
+            "(raw.FIELD, raw.FIELD.SUBFIELD or raw.LIST.0.FIELD)"
         )
     unknown = [n for n in value if n not in known and not n.startswith("raw.")]
     if unknown:
@@ -241,8 +241,9 @@ output_options = _stack(
         cls=_FieldsListOption,
         callback=_columns,
         shell_complete=complete_list(_column_names),
-        help="Fields to show, in order, for table, wide, csv and tsv: {fields}, or "
-        "raw.FIELD for a field of the service's own item. profile appears with several "
+        help="Fields to show, in order, in every format (json and jsonl: only these "
+        "keys): {fields}, or raw.FIELD for a field of the service's own item "
+        "(raw.LIST.0.FIELD for an item of a list). profile appears with several "
         "profiles, parent with discovered parents; age and duration are computed (a "
         "table shows 5m, 3h, 2d; csv, tsv and json give seconds).",
     ),

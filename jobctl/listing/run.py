@@ -251,6 +251,8 @@ def write_listing(
         or (status != ExitStatus.OK and (listing.written > 0 or listing.streams_done > 0))
     )
     if interrupted is None:
+        for warning in renderer.warnings():
+            streams.say(warning)
         status = checker.conclude(status, streams.say)
     if unfinished and told_to_resume:
         streams.say(RESUME_HINT.format(token=encode(positions, query, started)))
