@@ -33,6 +33,7 @@ class Settings:
     ids: tuple[str, ...] = ()
     sort: tuple[str, ...] | None = None  # keys, each FIELD or -FIELD
     summary: bool = False
+    summary_by: tuple[str, ...] | None = None  # None: by what varies in the listing
     table_format: str | None = None
     fail_on: tuple[str, ...] | None = None
     expect: tuple[str, ...] | None = None
@@ -44,4 +45,7 @@ class Settings:
     def pop_from(cls, kwargs: dict[str, Any]) -> Settings:
         """Take the shared options out of a command's keyword arguments."""
         names = {f.name for f in fields(cls)}
-        return cls(**{name: kwargs.pop(name) for name in list(kwargs) if name in names})
+        given = {name: kwargs.pop(name) for name in list(kwargs) if name in names}
+        if given.get("summary_by"):
+            given["summary"] = True  # --summary-by implies --summary
+        return cls(**given)

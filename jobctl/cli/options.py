@@ -311,6 +311,29 @@ def _sort(
     return value
 
 
+def _summary_dims() -> Sequence[str]:
+    from jobctl.output.summary import DIMENSIONS
+
+    return DIMENSIONS
+
+
+def _summary_by(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> tuple[str, ...] | None:
+    if not value:
+        return None
+    known = _summary_dims()
+    names = tuple(dict.fromkeys(name.lower() for name in value))
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise usage_error(
+            ctx,
+            f"--summary-by: unknown dimension {', '.join(map(repr, unknown))}",
+            f"choose from {', '.join(known)}",
+        )
+    return names
+
+
 def _duration(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
     if value is None:
         return None
@@ -410,8 +433,18 @@ check_options = _stack(
     click.option(
         "--summary",
         is_flag=True,
-        help="Print counts by state (and by service and region when several appear) "
-        "instead of the jobs, in the chosen output format.",
+        help="Print counts by state instead of the jobs, in the chosen output format: "
+        "a row for each service and region, and for each profile and parent when the "
+        "listing spans several (see --summary-by).",
+    ),
+    list_option(
+        "--summary-by",
+        metavar="DIM[,DIM]",
+        callback=_summary_by,
+        shell_complete=complete_list(_summary_dims),
+        help="With --summary (implied): count by exactly these dimensions, comma-"
+        "separated or repeated: service, region, profile, account (from the job's "
+        "ARN), parent.",
     ),
     click.option(
         "--table-format",

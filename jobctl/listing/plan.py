@@ -196,6 +196,8 @@ def build_streams(
     """Every stream of the listing, discovering parents (concurrently) where needed."""
     profiles: list[str | None] = [*settings.profile] or [base.profile]
     several_profiles = len(profiles) > 1
+    # Jobs name their profile when there are several, or when a summary counts by it.
+    name_profile = several_profiles or "profile" in (settings.summary_by or ())
     jobs: list[tuple[Part, Target, str]] = []
     # Parts whose parent flags each name one parent (decided before a region keeps only
     # its own queue ARNs: `--job-queue ARN,NAME` names two queues, in every region).
@@ -244,7 +246,7 @@ def build_streams(
             marker = Position(spec.name, StreamKey(target_key, DISCOVER_ALL, "").text)
             failures.append(TargetFailure(error, marker))
             continue
-        extra = {"profile": target.profile} if several_profiles else {}
+        extra = {"profile": target.profile} if name_profile else {}
         # Each parent flag named once: the one parent typed, no `parent` field, and the
         # stream keys of a listing without parents.
         once = (
@@ -289,6 +291,18 @@ def build_streams(
         for stream in streams:  # one shape for every job: null where nothing was discovered
             stream.extra.setdefault("parent", None)
     return streams, failures
+
+
+def spans(streams: Sequence[Stream]) -> frozenset[str]:
+    """Which of service, region, profile and parent this listing has several of: what a
+    summary counts by."""
+    values: dict[str, set[Any]] = {
+        "service": {stream.spec.service for stream in streams},
+        "region": {stream.region for stream in streams},
+        "profile": {stream.target.profile for stream in streams if "profile" in stream.extra},
+        "parent": {stream.extra.get("parent") for stream in streams if "parent" in stream.extra},
+    }
+    return frozenset(name for name, found in values.items() if len(found) > 1)
 
 
 def where_of(stream: Stream) -> str:

@@ -19,7 +19,7 @@ from jobctl.checks import ci, filters
 from jobctl.errors import ExitStatus, Interrupted, JobctlError, UsageError
 from jobctl.job import EXTRA_FIELDS
 from jobctl.listing.pages import Listing, Stream
-from jobctl.listing.plan import TargetFailure, apply_resume, build_streams
+from jobctl.listing.plan import TargetFailure, apply_resume, build_streams, spans
 from jobctl.listing.tokens import Resume, decode, encode, fingerprint
 from jobctl.output import make_renderer
 from jobctl.output.progress import Progress, progress_line
@@ -152,6 +152,7 @@ def list_jobs(
             extra,
             varying,
             progress,
+            spans(all_streams),
         )
 
 
@@ -203,12 +204,13 @@ def write_listing(
     extra: tuple[str, ...] = (),
     varying: frozenset[str] = frozenset(),
     progress: Progress | None = None,
+    spanned: frozenset[str] = frozenset(),
 ) -> ExitStatus:
     """Stream the listing into its renderer; whatever happens, close the output well,
     then give the exit status and, when jobs are left, where to resume."""
     clock = _sandbox_clock() if settings.sandbox else None
     renderer, checker = ci.pipeline(
-        make_renderer(settings, streams, extra, varying, clock), settings
+        make_renderer(settings, streams, extra, varying, clock, spanned), settings
     )
     interrupted: ExitStatus | None = None
     try:
