@@ -102,6 +102,7 @@ def make_option(flag: Flag, owners: Sequence[ServiceSpec]) -> Callable[[Any], An
     }
     if flag.multiple:
         kwargs["cls"] = ListOption
+        kwargs["fold_case"] = flag.any_case
         kwargs["metavar"] = f"{flag.metavar}[,{flag.metavar}]"
         kwargs["help"] = f"{flag.help} Several: comma-separated or repeated."
     if flag.enum_member:

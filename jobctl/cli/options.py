@@ -75,7 +75,10 @@ class ListOption(click.Option):
     Every multi-valued flag is one of these: the services' flags that declare
     `multiple` (cli/command.py) and the shared options below."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, fold_case: bool = False, **kwargs: Any) -> None:
+        # fold_case: values that differ only in case are one value (the service matches
+        # them in any case), kept as first typed.
+        self.fold_case = fold_case
         kwargs["multiple"] = True
         item_type = click.types.convert_type(kwargs.pop("type", None))
         if isinstance(item_type, click.Choice) and "shell_complete" not in kwargs:
@@ -100,6 +103,9 @@ class ListOption(click.Option):
                 )
             parts += split
         found = [self.item_type.convert(part, self, ctx) for part in parts]
+        if self.fold_case:
+            firsts = {str(v).casefold(): v for v in reversed(found)}
+            return tuple(dict.fromkeys(firsts[str(v).casefold()] for v in found))
         return tuple(dict.fromkeys(found))
 
     def make_metavar(self, ctx: click.Context) -> str:

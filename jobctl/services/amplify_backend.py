@@ -96,9 +96,10 @@ SPEC = ServiceSpec(
         Flag(
             "--status",
             "Status",
-            "Only jobs with this status, as the service spells it (free text).",
+            "Only jobs with this status, as the service spells it (free text, any case).",
             metavar="S",
             multiple=True,
+            any_case=True,
         ),
     ),
     examples=(

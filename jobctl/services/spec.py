@@ -70,6 +70,7 @@ class Flag:
     # takes one per call: the listing fans out one stream per value, as it does per
     # region (a parent flag: one parent each; any other: one query each, see make_plan).
     multiple: bool = False
+    any_case: bool = False  # the service matches values in any case (one value, any case)
     kind: Literal["text", "time"] = "text"
     metavar: str = "TEXT"
     validate_member: str | None = None  # input member whose min/max/pattern the value obeys
