@@ -117,6 +117,21 @@ class Summary:
             return groups
         return [*groups, self._row({}, self.totals())]
 
+    def priorities(self, rows: Sequence[dict[str, Any]]) -> dict[str, int]:
+        """Which columns a terminal too narrow for the table hides first: a dimension
+        with one value in every row (it tells no row apart), then `unknown` when it is
+        0 everywhere, then the other counts; the dimensions that vary after those (a row
+        must say what it counts), and `total` last of all."""
+        groups = rows[:-1] if len(rows) > 1 else rows
+        ranks = {name: 50 for name in STATES}
+        ranks["total"] = 95
+        if all(row["unknown"] == 0 for row in rows):
+            ranks["unknown"] = 2
+        for name in self.columns:
+            if name in DIMENSIONS:
+                ranks[name] = 1 if len({row[name] for row in groups}) <= 1 else 60
+        return ranks
+
     def as_object(self) -> dict[str, Any]:
         totals = self._row({}, self.totals())
         return {
@@ -157,8 +172,15 @@ class SummaryRenderer(Renderer):
             return
         from jobctl.output import renderer_for
 
-        options = replace(self.options, columns=self.summary.columns, extra_columns=())
+        rows = self.summary.rows()
+        options = replace(
+            self.options,
+            columns=self.summary.columns,
+            extra_columns=(),
+            priorities=self.summary.priorities(rows),
+            hidden_advice="widen the terminal or count by fewer with --summary-by",
+        )
         inner = renderer_for(self.output)(self.out, options, self.err)
         inner.begin()
-        inner.write(self.summary.rows())
+        inner.write(rows)
         inner.end()
