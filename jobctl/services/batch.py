@@ -317,7 +317,10 @@ SPEC = ServiceSpec(
             "Every job of one queue, whatever its status",
             "--job-queue ml-training-high --status all",
         ),
-        ("Failed jobs of every queue, as JSON lines", "--status all --state failed -o jsonl"),
+        (
+            "Counts by state of two queues, a row each",
+            "--job-queue ml-training-high,ml-training-default --summary",
+        ),
         (
             "Fail a CI step if a job failed since a date",
             "--status all --created-after 2026-11-19 --fail-on failed",

@@ -102,7 +102,7 @@ SPEC = ServiceSpec(
         ),
     ),
     examples=(
-        ("Jobs in progress", "--status IN_PROGRESS"),
+        ("Jobs in progress or scheduled", "--status IN_PROGRESS,SCHEDULED"),
         ("Cancelled jobs, newest first, every field", "--state cancelled --sort age -o wide"),
     ),
     to_job=to_job,
