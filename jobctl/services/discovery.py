@@ -66,7 +66,7 @@ def missing(
     return UsageError(f"{service}: {what} ({fix})")
 
 
-def _apps(found: Discovery, service: str, named: tuple[str, ...]) -> list[str]:
+def _apps(found: Discovery, named: tuple[str, ...]) -> list[str]:
     """The apps to list: every app, or the ones named."""
     if not named:
         apps = found.items("amplify", "list_apps", {})
@@ -89,13 +89,19 @@ def _children(
     method: str,
     name_field: str,
     paging: Mapping[str, str] | None = None,
+    named: bool = False,
 ) -> list[tuple[str, str]]:
     """(app, child) for each app's branches or backend environments. A named app that
-    does not exist is a usage error naming every missing app."""
+    does not exist is a usage error naming every missing app (a discovered app deleted
+    since is the service's error, as any failed call)."""
     children: list[tuple[str, str]] = []
     absent: list[str] = []
     for app_id in apps:
-        items = found.items_if_exists("amplify", method, {"appId": app_id}, paging)
+        params = {"appId": app_id}
+        if named:
+            items = found.items_if_exists("amplify", method, params, paging)
+        else:
+            items = list(found.items("amplify", method, params, paging))
         if items is None:
             absent.append(app_id)
             continue
@@ -128,8 +134,10 @@ def _narrowed(
 def amplify_branches(found: Discovery, values: Mapping[str, Any]) -> Parents:
     """Every (app, branch), narrowed by whichever of --app-id / --branch was given."""
     named_apps = given(values, "app_id")
-    apps = _apps(found, "amplify", named_apps)
-    branches = _children(found, "amplify", apps, "list_branches", "branchName")
+    apps = _apps(found, named_apps)
+    branches = _children(
+        found, "amplify", apps, "list_branches", "branchName", named=bool(named_apps)
+    )
     branches = _narrowed(
         branches, given(values, "branch"), "amplify", "branch", "--branch", named_apps
     )
@@ -139,7 +147,7 @@ def amplify_branches(found: Discovery, values: Mapping[str, Any]) -> Parents:
 def backend_environments(found: Discovery, values: Mapping[str, Any]) -> Parents:
     """Every backend environment of the apps named, or of every app."""
     named_apps = given(values, "app_id")
-    apps = _apps(found, "amplify-backend", named_apps)
+    apps = _apps(found, named_apps)
     envs = _children(
         found,
         "amplify-backend",
@@ -147,6 +155,7 @@ def backend_environments(found: Discovery, values: Mapping[str, Any]) -> Parents
         "list_backend_environments",
         "environmentName",
         _BACKEND_ENVIRONMENTS,
+        named=bool(named_apps),
     )
     envs = _narrowed(
         envs, given(values, "env"), "amplify-backend", "backend environment", "--env", named_apps
