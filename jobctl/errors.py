@@ -197,6 +197,17 @@ def _classify(exc: BaseException, *, service: str | None, used_token: bool) -> J
     return JobctlError(f"internal error: {type(exc).__name__}: {one_line(str(exc))}")
 
 
+def is_not_found(exc: BaseException) -> bool:
+    """Whether a service answered that the resource a request named does not exist (an
+    Amplify app: NotFoundException, HTTP 404)."""
+    response = getattr(exc, "response", None)
+    if not isinstance(response, dict):
+        return False
+    code = str(response.get("Error", {}).get("Code") or "")
+    http = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    return http == 404 or code.endswith("NotFoundException") or code == "NotFound"
+
+
 _URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^/@\s:]*:)[^@/\s]*@")
 
 

@@ -11,8 +11,10 @@ from typing import Any
 class Settings:
     """The shared options of one listing command, as parsed."""
 
-    profile: str | None = None
-    region: str | None = None
+    # Several-valued options are tuples, in the order given, each value once (the one
+    # rule for lists: cli/options.py ListOption); empty when not given.
+    profile: tuple[str, ...] = ()
+    region: tuple[str, ...] = ()
     endpoint_url: str | None = None
     sandbox: bool = False
     concurrency: int = 8
@@ -29,8 +31,9 @@ class Settings:
     since: str | None = None
     until: str | None = None
     ids: tuple[str, ...] = ()
-    sort: str | None = None
+    sort: tuple[str, ...] | None = None  # keys, each FIELD or -FIELD
     summary: bool = False
+    summary_by: tuple[str, ...] | None = None  # None: by what varies in the listing
     table_format: str | None = None
     fail_on: tuple[str, ...] | None = None
     expect: tuple[str, ...] | None = None
@@ -42,4 +45,7 @@ class Settings:
     def pop_from(cls, kwargs: dict[str, Any]) -> Settings:
         """Take the shared options out of a command's keyword arguments."""
         names = {f.name for f in fields(cls)}
-        return cls(**{name: kwargs.pop(name) for name in list(kwargs) if name in names})
+        given = {name: kwargs.pop(name) for name in list(kwargs) if name in names}
+        if given.get("summary_by"):
+            given["summary"] = True  # --summary-by implies --summary
+        return cls(**given)

@@ -448,14 +448,14 @@ def test_sort_keys_times_with_and_without_milliseconds() -> None:
         {"id": "c", "created_at": None},
         {"id": "d", "created_at": "2026-01-01T10:00:05.001Z"},
     ]
-    assert [j["id"] for j in sort_jobs(jobs, "created_at")] == ["b", "a", "d", "c"]
-    assert [j["id"] for j in sort_jobs(jobs, "-created_at")] == ["d", "a", "b", "c"]
+    assert [j["id"] for j in sort_jobs(jobs, ("created_at",))] == ["b", "a", "d", "c"]
+    assert [j["id"] for j in sort_jobs(jobs, ("-created_at",))] == ["d", "a", "b", "c"]
 
 
 def test_sort_of_an_unknown_field_is_a_usage_error(url: str) -> None:
     run = invoke(*ci(url, "--sort", "-colour"))
     assert run.status == 2
-    assert "unknown column 'colour'" in run.err
+    assert run.err.startswith("jobctl: batch: --sort: unknown key 'colour' (choose from ")
 
 
 # -- summaries ---------------------------------------------------------------------------
@@ -466,19 +466,23 @@ def _all(url: str, *args: str) -> Any:
 
 
 def test_summary_adds_up_to_the_listing_in_every_format(url: str) -> None:
+    # `jobctl all` discovers parents: its summary counts by service, region and parent.
     jobs = _all(url, "-o", "jsonl").jsonl
-    by_group: dict[tuple[str, str], int] = {}
+    by_group: dict[tuple[str, str, str | None], int] = {}
     for job in jobs:
-        key = (job["service"], job["region"])
+        key = (job["service"], job["region"], job["parent"])
         by_group[key] = by_group.get(key, 0) + 1
+    assert len({key[2] for key in by_group}) > 1
+    columns = ("service", "region", "parent", *COLUMNS[2:])
 
     obj = json.loads(_all(url, "--summary", "-o", "json").out)
     assert obj["total"] == len(jobs) == sum(obj["states"].values())
-    assert {(g["service"], g["region"]): g["total"] for g in obj["groups"]} == by_group
+    assert obj["by"] == ["service", "region", "parent"]
+    assert {(g["service"], g["region"], g["parent"]): g["total"] for g in obj["groups"]} == by_group
     assert obj["states"]["failed"] == sum(1 for j in jobs if j["state"] == "failed")
 
     lines = _all(url, "--summary", "-o", "jsonl").jsonl
-    assert lines[-1]["service"] == lines[-1]["region"] == "all"
+    assert lines[-1]["service"] == lines[-1]["region"] == lines[-1]["parent"] == "all"
     assert lines[-1]["total"] == len(jobs)
     assert sum(line["total"] for line in lines[:-1]) == len(jobs)
 
@@ -486,15 +490,25 @@ def test_summary_adds_up_to_the_listing_in_every_format(url: str) -> None:
         rows = list(
             csv.reader(io.StringIO(_all(url, "--summary", "-o", output).out), delimiter=delimiter)
         )
-        assert tuple(rows[0]) == COLUMNS
-        assert rows[-1][:2] == ["all", "all"]
+        assert tuple(rows[0]) == columns
+        assert rows[-1][:3] == ["all", "all", "all"]
         assert int(rows[-1][-1]) == len(jobs)
         assert sum(int(row[-1]) for row in rows[1:-1]) == len(jobs)
 
     table = _all(url, "--summary").out.splitlines()
-    assert table[0].split() == list(COLUMNS)
+    assert table[0].split() == list(columns)
     assert table[-1].split()[0] == "all"
     assert table[-1].split()[-1] == str(len(jobs))
+
+    # --summary-by service,region: the rows of earlier versions, one per service
+    rows = list(
+        csv.reader(io.StringIO(_all(url, "--summary-by", "service,region", "-o", "csv").out))
+    )
+    assert tuple(rows[0]) == COLUMNS
+    per_service: dict[str, int] = {}
+    for job in jobs:
+        per_service[job["service"]] = per_service.get(job["service"], 0) + 1
+    assert {row[0]: int(row[-1]) for row in rows[1:-1]} == per_service
 
 
 def test_summary_of_one_service_and_region_is_one_row(url: str) -> None:

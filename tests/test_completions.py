@@ -154,6 +154,27 @@ def test_comma_separated_values_complete_their_last_item(env: dict[str, str]) ->
     assert complete(env, "jobctl all --services iot,sn") == ["iot,snowball"]
 
 
+def test_every_list_flag_completes_its_last_comma_separated_value(env: dict[str, str]) -> None:
+    """Issue 12: statuses of every service, sort keys and --summary-by take comma lists,
+    so completion offers the values for the item after the last comma, in any case, and
+    not the ones already given."""
+    assert complete(env, "jobctl iot --status in_progress,co") == ["in_progress,COMPLETED"]
+    iot = model.enum_values("iot", "ListJobs", "status")
+    assert complete(env, "jobctl iot --status COMPLETED,") == [
+        f"COMPLETED,{status}" for status in iot if status != "COMPLETED"
+    ]
+    assert complete(env, "jobctl batch --status running,fai") == ["running,FAILED"]
+    assert complete(env, "jobctl iot --sort state,-cr") == ["state,-created_at"]
+    assert complete(env, "jobctl all --summary-by service,pa") == ["service,parent"]
+    assert complete(env, "jobctl iot --summary-by ") == [
+        "service",
+        "region",
+        "profile",
+        "account",
+        "parent",
+    ]
+
+
 @pytest.mark.parametrize("shell", ["zsh", "fish"])
 def test_other_shells_protocols(env: dict[str, str], shell: str) -> None:
     assert complete(env, "jobctl iot --status in", shell) == ["IN_PROGRESS"]

@@ -63,7 +63,7 @@ def test_every_example_runs_and_lists_jobs() -> None:
 
 def test_columns_and_sort_help_list_the_field_names() -> None:
     text = " ".join(help_text("iot", columns=200).split())
-    for option in ("--columns A,B,C", "--sort [-]FIELD"):
+    for option in ("--columns A,B,C", "--sort [-]KEY[,KEY]"):
         start = text.index(option)
         entry = text[start : text.index(" --", start + len(option))]
         for name in ("service", "id", "created_at", "parent", "profile", "age", "duration"):

@@ -10,6 +10,7 @@ from jobctl.checks.sort import sort_jobs
 from jobctl.errors import ExitStatus, one_line
 from jobctl.job import Job
 from jobctl.output.base import Renderer
+from jobctl.output.text import RawColumns
 from jobctl.services import reason_field
 from jobctl.settings import Settings
 
@@ -146,11 +147,18 @@ class Pipeline:
     """Sits between a listing and its renderer: shows each job to the checker, and with
     --sort holds them all until the end (the one thing that buffers)."""
 
-    def __init__(self, inner: Renderer, checker: Checker, sort: str | None):
+    def __init__(
+        self,
+        inner: Renderer,
+        checker: Checker,
+        sort: tuple[str, ...] | None,
+        columns: tuple[str, ...] | None = None,
+    ):
         self.inner = inner
         self.checker = checker
         self.sort = sort
         self.held: list[Job] = []
+        self.raw_columns = RawColumns(columns)
 
     @property
     def count(self) -> int:
@@ -169,6 +177,7 @@ class Pipeline:
 
     def write(self, jobs: Sequence[Job]) -> None:
         self.checker.observe(jobs)
+        self.raw_columns.observe(jobs)
         if self.sort:
             self.held.extend(jobs)
         else:
@@ -181,7 +190,15 @@ class Pipeline:
             self.held = []
         self.inner.end()
 
+    def warnings(self) -> list[str]:
+        """What the output could not say: a `raw.` column no job listed has."""
+        if self.count == 0:
+            return []  # nothing listed: nothing to match
+        found = self.raw_columns.warning()
+        return [found] if found else []
+
 
 def pipeline(renderer: Renderer, settings: Settings) -> tuple[Pipeline, Checker]:
     checker = Checker.from_settings(settings)
-    return Pipeline(renderer, checker, settings.sort), checker
+    columns = None if settings.summary else settings.columns
+    return Pipeline(renderer, checker, settings.sort, columns), checker

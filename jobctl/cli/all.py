@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from jobctl.cli.command import examples_epilog
-from jobctl.cli.options import complete_list, listing_options
+from jobctl.cli.options import complete_list, list_option, listing_options
 from jobctl.registry import commands
 from jobctl.settings import Settings
 
@@ -23,17 +23,15 @@ EXAMPLES = (
 )
 
 
-def _services(ctx: click.Context, param: click.Parameter, value: str | None) -> list[str]:
-    if value is None:
+def _services(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> list[str]:
+    if not value:
         return list(commands())
-    names = [part.strip() for part in value.split(",") if part.strip()]
-    unknown = [name for name in names if name not in commands()]
-    if unknown or not names:
+    unknown = [name for name in value if name not in commands()]
+    if unknown:
         raise click.BadParameter(
-            f"unknown service {', '.join(map(repr, unknown)) or repr(value)}; choose from "
-            f"{', '.join(commands())}"
+            f"unknown service {', '.join(map(repr, unknown))}; choose from {', '.join(commands())}"
         )
-    return list(dict.fromkeys(names))
+    return list(value)
 
 
 @click.command(
@@ -41,12 +39,13 @@ def _services(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     short_help="List the jobs of every service, parent and region in one stream.",
     epilog=examples_epilog("all", EXAMPLES),
 )
-@click.option(
+@list_option(
     "--services",
     metavar="A,B",
     callback=_services,
     shell_complete=complete_list(lambda: tuple(commands())),
-    help=f"Only these services (default: all of {', '.join(commands())}).",
+    help=f"Only these services, comma-separated or repeated (default: all of "
+    f"{', '.join(commands())}).",
 )
 @listing_options
 def all_command(services: list[str], **kwargs: Any) -> None:

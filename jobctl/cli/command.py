@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from jobctl import model
-from jobctl.cli.options import listing_options, validate_time
+from jobctl.cli.options import ListOption, listing_options, validate_time
 from jobctl.services.spec import Flag, Part, ServiceSpec
 from jobctl.settings import Settings
 
@@ -91,14 +91,20 @@ def _check_text(spec: ServiceSpec, flag: Flag, value: str) -> None:
 
 
 def make_option(flag: Flag, owners: Sequence[ServiceSpec]) -> Callable[[Any], Any]:
-    """The click option of a flag that one or more of a command's APIs declare."""
+    """The click option of a flag that one or more of a command's APIs declare. A flag
+    that declares `multiple` follows the one rule for lists (ListOption): repeated,
+    comma-separated, or both."""
     names = [flag.option, *flag.aliases, flag.dest]
     kwargs: dict[str, Any] = {
         "help": flag.help,
         "required": flag.required,
-        "multiple": flag.multiple,
         "metavar": flag.metavar,
     }
+    if flag.multiple:
+        kwargs["cls"] = ListOption
+        kwargs["fold_case"] = flag.any_case
+        kwargs["metavar"] = f"{flag.metavar}[,{flag.metavar}]"
+        kwargs["help"] = f"{flag.help} Several: comma-separated or repeated."
     if flag.enum_member:
         sources = [(spec.client, spec.operation, flag.enum_member) for spec in owners]
         kwargs["type"] = ModelChoice(sources, flag.extra_choices)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -41,10 +42,93 @@ def complete_list(values: Callable[[], Sequence[str]], prefixes: str = "") -> An
         return [
             CompletionItem(f"{head}{comma}{sign}{name}")
             for name in values()
-            if name.lower().startswith(word) and name not in given
+            if name.lower().startswith(word) and name.lower() not in given
         ]
 
     return complete
+
+
+def usage_error(ctx: click.Context | None, what: str, fix: str) -> Exception:
+    """A usage error in jobctl's one-line shape, `jobctl: <command>: <what> (<fix>)`,
+    raised from option parsing (the funnel in cli/__init__.py prints it, exit 2)."""
+    from jobctl.errors import UsageError
+
+    command = ctx.info_name if ctx is not None and ctx.info_name else "jobctl"
+    return UsageError(f"{command}: {what} ({fix})")
+
+
+def split_values(text: str) -> list[str]:
+    """One occurrence of a list flag: its comma-separated values, stripped. `\\,` is a
+    comma inside a value (an Amplify branch may hold one)."""
+    parts = re.split(r"(?<!\\),", text)
+    return [part.replace("\\,", ",").strip() for part in parts]
+
+
+class ListOption(click.Option):
+    """The one rule for a flag that takes several values: repeat it (`--status A --status
+    B`), separate values with commas (`--status A,B`), or both. Each value is stripped and
+    converted by the option's type (a value of its choices, in any case), a value given
+    twice is kept once, in the order first given, and an empty value is a usage error.
+    The command receives a tuple, empty when the flag was not given; the option's callback,
+    if any, then sees the whole list (to check the values together).
+
+    Every multi-valued flag is one of these: the services' flags that declare
+    `multiple` (cli/command.py) and the shared options below."""
+
+    def __init__(
+        self, *args: Any, fold_case: bool = False, once: str | None = None, **kwargs: Any
+    ) -> None:
+        # fold_case: values that differ only in case are one value (the service matches
+        # them in any case), kept as first typed. once: a value given twice is a usage
+        # error saying what to name once (a column twice is a slip, not a wish).
+        self.fold_case = fold_case
+        self.once = once
+        kwargs["multiple"] = True
+        item_type = click.types.convert_type(kwargs.pop("type", None))
+        if isinstance(item_type, click.Choice) and "shell_complete" not in kwargs:
+            # The choices for the last comma-separated value (`--status running,su<TAB>`).
+            kwargs["shell_complete"] = complete_list(lambda: tuple(map(str, item_type.choices)))
+        self.item_type = item_type
+        super().__init__(*args, **kwargs)
+
+    def type_cast_value(self, ctx: click.Context, value: Any) -> tuple[Any, ...]:
+        if value is None:
+            return ()
+        occurrences = value if isinstance(value, list | tuple) else (value,)
+        parts: list[str] = []
+        for occurrence in occurrences:
+            text = str(occurrence)
+            split = split_values(text)
+            if "" in split:
+                raise usage_error(
+                    ctx,
+                    f"{self.opts[0]}: an empty value in {text!r}",
+                    "separate values with one comma",
+                )
+            parts += split
+        found = [self.item_type.convert(part, self, ctx) for part in parts]
+        repeated = list(dict.fromkeys(v for v in found if found.count(v) > 1))
+        if self.once and repeated:
+            raise usage_error(
+                ctx,
+                f"{self.opts[0]}: {', '.join(map(str, repeated))} named twice",
+                f"name each {self.once} once",
+            )
+        if self.fold_case:
+            firsts = {str(v).casefold(): v for v in reversed(found)}
+            return tuple(dict.fromkeys(firsts[str(v).casefold()] for v in found))
+        return tuple(dict.fromkeys(found))
+
+    def make_metavar(self, ctx: click.Context) -> str:
+        if self.metavar is None and isinstance(self.item_type, click.Choice):
+            # click's [A|B|C] for one value of the choices, then "and more".
+            return f"[{'|'.join(map(str, self.item_type.choices))}][,...]"
+        return super().make_metavar(ctx)
+
+
+def list_option(*names: str, **kwargs: Any) -> Callable[[F], F]:
+    """A shared option that follows the one rule for lists (ListOption)."""
+    return click.option(*names, cls=kwargs.pop("cls", ListOption), **kwargs)
 
 
 def _state_names() -> Sequence[str]:
@@ -69,49 +153,44 @@ class _FieldsOption(click.Option):
         return super().get_help_record(ctx)
 
 
+class _FieldsListOption(ListOption, _FieldsOption):
+    """A list option whose help lists the field names (--columns, --sort)."""
+
+
 def _columns(
-    ctx: click.Context, param: click.Parameter, value: str | None
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
 ) -> tuple[str, ...] | None:
-    if value is None:
+    if not value:
         return None
     known = _column_names()
-    names = tuple(part.strip() for part in value.split(","))
-    if not any(names):
-        raise click.BadParameter("name at least one column")
-    if "" in names:
-        raise click.BadParameter(
-            f"an empty column name in {value!r}: separate names with one comma"
-        )
-    repeated = sorted({name for name in names if names.count(name) > 1})
-    if repeated:
-        raise click.BadParameter(f"{', '.join(repeated)} named twice: name each column once")
-    broken = [n for n in names if n.startswith("raw.") and "" in n[4:].split(".")]
+    broken = [n for n in value if n.startswith("raw.") and "" in n[4:].split(".")]
     if broken:
         raise click.BadParameter(
             f"{', '.join(broken)}: name a field of the service's item after raw. "
-            "(raw.FIELD or raw.FIELD.SUBFIELD)"
+            "(raw.FIELD, raw.FIELD.SUBFIELD or raw.LIST.0.FIELD)"
         )
-    unknown = [n for n in names if n not in known and not n.startswith("raw.")]
+    unknown = [n for n in value if n not in known and not n.startswith("raw.")]
     if unknown:
         raise click.BadParameter(
             f"unknown column {', '.join(map(repr, unknown))}; choose from {', '.join(known)}, "
             "or raw.FIELD"
         )
-    return names
+    return value
 
 
 aws_options = _stack(
-    click.option(
+    list_option(
         "--profile",
         metavar="NAME[,NAME]",
-        help="AWS profile(s) to use, comma-separated (default: AWS_PROFILE, then the "
-        "default profile).",
+        help="AWS profile(s) to use, comma-separated or repeated (default: AWS_PROFILE, "
+        "then the default profile).",
     ),
-    click.option(
+    list_option(
         "--region",
         metavar="REGION[,REGION]",
-        help="AWS region(s), comma-separated, or 'all' for every region the service is "
-        "offered in (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile's).",
+        help="AWS region(s), comma-separated or repeated, or 'all' for every region the "
+        "service is offered in (default: AWS_REGION, AWS_DEFAULT_REGION, then the "
+        "profile's; a job queue ARN's own region).",
     ),
     click.option(
         "--endpoint-url",
@@ -173,14 +252,16 @@ output_options = _stack(
         "terminal), wide (a table of every field), json, jsonl, csv or tsv. Each writes "
         "the jobs page by page, as they arrive.",
     ),
-    click.option(
+    list_option(
         "--columns",
         metavar="A,B,C",
-        cls=_FieldsOption,
+        cls=_FieldsListOption,
+        once="column",
         callback=_columns,
         shell_complete=complete_list(_column_names),
-        help="Fields to show, in order, for table, wide, csv and tsv: {fields}, or "
-        "raw.FIELD for a field of the service's own item. profile appears with several "
+        help="Fields to show, in order, in every format (json and jsonl: only these "
+        "keys): {fields}, or raw.FIELD for a field of the service's own item "
+        "(raw.LIST.0.FIELD for an item of a list). profile appears with several "
         "profiles, parent with discovered parents; age and duration are computed (a "
         "table shows 5m, 3h, 2d; csv, tsv and json give seconds).",
     ),
@@ -194,18 +275,17 @@ output_options = _stack(
 
 
 def _states(
-    ctx: click.Context, param: click.Parameter, value: str | None
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
 ) -> tuple[str, ...] | None:
-    if value is None:
+    if not value:
         return None
     from jobctl.job import STATES
 
-    names = tuple(dict.fromkeys(p.strip().lower() for p in value.split(",") if p.strip()))
+    names = tuple(dict.fromkeys(name.lower() for name in value))
     unknown = [name for name in names if name not in STATES]
-    if unknown or not names:
+    if unknown:
         raise click.BadParameter(
-            f"unknown state {', '.join(map(repr, unknown)) or repr(value)}; choose from "
-            f"{', '.join(STATES)}"
+            f"unknown state {', '.join(map(repr, unknown))}; choose from {', '.join(STATES)}"
         )
     return names
 
@@ -224,10 +304,52 @@ def validate_time(ctx: click.Context, param: click.Parameter, value: str | None)
     return value
 
 
-def _sort(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is not None:
-        _columns(ctx, param, value.strip().removeprefix("-"))
-    return value.strip() if value is not None else None
+def _sort(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> tuple[str, ...] | None:
+    """Sort keys, each `FIELD` or `-FIELD` (descending): the first decides, the next
+    break its ties."""
+    if not value:
+        return None
+    known = _column_names()
+    bad = [
+        name
+        for key in value
+        if not (
+            (name := key.removeprefix("-")) in known
+            or (name.startswith("raw.") and "" not in name[4:].split("."))
+        )
+    ]
+    if bad:
+        raise usage_error(
+            ctx,
+            f"--sort: unknown key {', '.join(map(repr, bad))}",
+            f"choose from {', '.join(known)}, raw.FIELD; -KEY sorts descending",
+        )
+    return value
+
+
+def _summary_dims() -> Sequence[str]:
+    from jobctl.output.summary import DIMENSIONS
+
+    return DIMENSIONS
+
+
+def _summary_by(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> tuple[str, ...] | None:
+    if not value:
+        return None
+    known = _summary_dims()
+    names = tuple(dict.fromkeys(name.lower() for name in value))
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise usage_error(
+            ctx,
+            f"--summary-by: unknown dimension {', '.join(map(repr, unknown))}",
+            f"choose from {', '.join(known)}",
+        )
+    return names
 
 
 def _duration(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
@@ -278,8 +400,9 @@ class _TableFormatOption(click.Option):
 
 
 def _states_option(name: str, help_text: str) -> Callable[[F], F]:
-    """An option taking normalized states, comma-separated (--state, --fail-on, --expect)."""
-    return click.option(
+    """An option taking normalized states, comma-separated or repeated (--state,
+    --fail-on, --expect)."""
+    return list_option(
         name,
         metavar="STATES",
         callback=_states,
@@ -291,8 +414,8 @@ def _states_option(name: str, help_text: str) -> Callable[[F], F]:
 check_options = _stack(
     _states_option(
         "--state",
-        "Only jobs in these states, comma-separated: queued, running, succeeded, "
-        "failed, cancelled, unknown.",
+        "Only jobs in these states, comma-separated or repeated: queued, running, "
+        "succeeded, failed, cancelled, unknown.",
     ),
     click.option(
         "--since",
@@ -306,29 +429,40 @@ check_options = _stack(
         callback=validate_time,
         help="Only jobs created at or before TIME (ISO 8601, or an age: 90m, 6h, 7d).",
     ),
-    click.option(
+    list_option(
         "--id",
         "ids",
-        metavar="ID",
-        multiple=True,
-        help="Only the job with this ID; repeat for several. With --watch, an ID not "
-        "listed yet is waited for.",
+        metavar="ID[,ID]",
+        help="Only the jobs with these IDs, comma-separated or repeated. With --watch, "
+        "an ID not listed yet is waited for.",
     ),
-    click.option(
+    list_option(
         "--sort",
-        metavar="[-]FIELD",
+        metavar="[-]KEY[,KEY]",
         callback=_sort,
         shell_complete=complete_list(_column_names, prefixes="-"),
-        cls=_FieldsOption,
-        help="Sort the jobs by FIELD (-FIELD: descending; empty values last): {fields}, "
-        "or raw.FIELD. age and duration sort by their seconds (--sort age: newest "
-        "first). Sorting holds every job until the last arrives; no other option does.",
+        cls=_FieldsListOption,
+        help="Sort the jobs by these keys, comma-separated or repeated: the first "
+        "decides, the next break its ties; -KEY sorts descending; empty values last. "
+        "Keys: {fields}, or raw.FIELD. age and duration sort by their seconds (--sort "
+        "age: newest first). Sorting holds every job until the last arrives; no other "
+        "option does.",
     ),
     click.option(
         "--summary",
         is_flag=True,
-        help="Print counts by state (and by service and region when several appear) "
-        "instead of the jobs, in the chosen output format.",
+        help="Print counts by state instead of the jobs, in the chosen output format: "
+        "a row for each service and region, and for each profile and parent when the "
+        "listing spans several (see --summary-by).",
+    ),
+    list_option(
+        "--summary-by",
+        metavar="DIM[,DIM]",
+        callback=_summary_by,
+        shell_complete=complete_list(_summary_dims),
+        help="With --summary (implied): count by exactly these dimensions, comma-"
+        "separated or repeated: service, region, profile, account (from the job's "
+        "ARN), parent.",
     ),
     click.option(
         "--table-format",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import queue
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any
@@ -15,10 +15,10 @@ from jobctl import signals
 from jobctl.aws.clients import Clients, Target
 from jobctl.aws.paging import pages
 from jobctl.aws.regions import enabled_regions
-from jobctl.errors import JobctlError, UsageError, classify
+from jobctl.errors import JobctlError, UsageError, classify, is_not_found
 from jobctl.listing.pages import Stream
 from jobctl.listing.tokens import DISCOVER_ALL, Position, Resume, StreamKey
-from jobctl.services.spec import Part, ServiceSpec
+from jobctl.services.spec import Part, ServiceSpec, given
 from jobctl.settings import Settings
 from jobctl.timeparse import parse_time
 
@@ -55,39 +55,57 @@ class Built:
     skipped_regions: list[str]
 
 
-def split_list(text: str | None) -> list[str]:
-    if text is None:
-        return []
-    items = [part.strip() for part in text.split(",")]
-    if any(not item for item in items):
-        raise UsageError(f"empty name in {text!r}: separate names with single commas")
-    return list(dict.fromkeys(items))
-
-
 def regions_for(
     spec: ServiceSpec,
-    asked: list[str],
+    asked: Sequence[str],
     clients: Clients,
     base: Target,
+    values: Mapping[str, Any],
     enabled: frozenset[str] | None = None,
 ) -> list[str]:
     """The regions of one service: as asked, every region with `all` (those `enabled`
-    when the account's enabled regions are known), or the default."""
-    if asked == ["all"]:
+    when the account's enabled regions are known), or the default.
+
+    A value that names its region (a job queue ARN) is listed there only: without
+    --region its region is asked (with the default region, unless every such value
+    names one); with --region, a region it names must be among those asked, and when
+    every value names one, only their regions are asked."""
+    pins = spec.pins(values)
+    pinned = list(dict.fromkeys(region for _, _, region in pins))
+    only_pinned = spec.only_pinned(values)
+    if not asked:
+        if only_pinned:
+            return pinned
+        default = clients.region_of(base)
+        if not default:
+            raise UsageError(
+                f"{spec.name}: no region given", hint="pass --region or set AWS_REGION"
+            )
+        return [default, *(region for region in pinned if region != default)]
+    if list(asked) == ["all"]:
         session = clients.session(base)
         regions = list(session.get_available_regions(spec.client))
-        return regions if enabled is None else [r for r in regions if r in enabled]
-    if "all" in asked:
+        if enabled is not None:
+            regions = [region for region in regions if region in enabled]
+    elif "all" in asked:
         raise UsageError("--region all cannot be combined with other regions")
-    for region in asked:
-        if not _REGION.match(region):
-            raise UsageError(f"--region: {region!r} is not an AWS region name (like us-east-1)")
-    if asked:
-        return asked
-    default = clients.region_of(base)
-    if not default:
-        raise UsageError(f"{spec.name}: no region given", hint="pass --region or set AWS_REGION")
-    return [default]
+    else:
+        for region in asked:
+            if not _REGION.match(region):
+                raise UsageError(f"--region: {region!r} is not an AWS region name (like us-east-1)")
+        regions = list(asked)
+    outside = [(flag, value, region) for flag, value, region in pins if region not in regions]
+    if outside:
+        flag = outside[0][0]
+        named = ", ".join(value for _, value, _ in outside)
+        where = ", ".join(dict.fromkeys(region for _, _, region in outside))
+        raise UsageError(
+            f"{spec.service}: {flag.option} {named} is in {where}, which --region "
+            f"leaves out (add {where} to --region, or leave out --region)"
+        )
+    if only_pinned:
+        regions = [region for region in regions if region in pinned]
+    return regions
 
 
 def resolve_times(spec: ServiceSpec, values: Mapping[str, Any], started: float) -> dict[str, Any]:
@@ -173,6 +191,20 @@ class _TargetDiscovery:
         for items, _ in pages(found, method, params, where=self.where, config=paging):
             yield from items
 
+    def items_if_exists(
+        self,
+        client: str,
+        method: str,
+        params: Mapping[str, Any],
+        paging: Mapping[str, str] | None = None,
+    ) -> list[Any] | None:
+        try:
+            return list(self.items(client, method, params, paging))
+        except Exception as exc:
+            if is_not_found(exc):
+                return None
+            raise
+
     def once(self, key: str, compute: Callable[[], Any]) -> Any:
         return self.memo.get(self.target, key, compute)
 
@@ -207,23 +239,34 @@ def build_streams(
     started: float,
 ) -> Built:
     """Every stream of the listing, discovering parents (concurrently) where needed."""
-    profiles: list[str | None] = [*split_list(settings.profile)] or [base.profile]
-    asked_regions = split_list(settings.region)
+    profiles: list[str | None] = [*settings.profile] or [base.profile]
     several_profiles = len(profiles) > 1
-    every_region = asked_regions == ["all"]
+    # Jobs name their profile when there are several, or when a summary counts by it.
+    name_profile = several_profiles or "profile" in (settings.summary_by or ())
+    every_region = list(settings.region) == ["all"]
     enabled = _enabled_regions(clients, base, profiles) if every_region else {}
     skipped: set[str] = set()
     jobs: list[tuple[Part, Target, str, str]] = []  # part, target, target key, job region
+    # Parts whose parent flags each name one parent (decided before a region keeps only
+    # its own queue ARNs: `--job-queue ARN,NAME` names two queues, in every region).
+    named_once: set[str] = set()
     for part in parts:
+        if part.spec.named_once(part.values):
+            named_once.add(part.spec.name)
         for profile in profiles:
             target0 = replace(base, profile=profile, region=None)
-            regions = regions_for(part.spec, asked_regions, clients, target0, enabled.get(profile))
+            regions = regions_for(
+                part.spec, settings.region, clients, target0, part.values, enabled.get(profile)
+            )
             if every_region and enabled.get(profile) is not None:
                 known = clients.session(target0).get_available_regions(part.spec.client)
                 skipped.update(set(known) - set(regions))
             for region, shown in _one_per_view(part.spec, regions):
+                here = part.spec.in_region(part.values, region)
+                if here is None:  # every queue it names is in another region
+                    continue
                 target = replace(target0, region=region)
-                jobs.append((part, target, f"{profile or ''}@{shown}", shown))
+                jobs.append((Part(part.spec, here), target, f"{profile or ''}@{shown}", shown))
 
     memo = _Memo()
 
@@ -258,13 +301,23 @@ def build_streams(
             optional = every_region and enabled.get(target.profile) is None
             failures.append(TargetFailure(error, marker, target, parents, optional))
             continue
-        extra = {"profile": target.profile} if several_profiles else {}
+        extra = {"profile": target.profile} if name_profile else {}
+        # Each parent flag named once: the one parent typed, no `parent` field, and the
+        # stream keys of a listing without parents.
+        once = (
+            {name: given(part.values, name)[0] for name in spec.parents}
+            if spec.name in named_once
+            else {}
+        )
         for parent in parents:
-            plan = spec.make_plan(resolve_times(spec, {**part.values, **parent}, started))
-            parent_label = _label(parent)
+            plan = spec.make_plan(resolve_times(spec, {**part.values, **once, **parent}, started))
+            shown_parent = {} if once else parent
+            parent_label = _label(shown_parent)
             # A discovered parent is named on each job (as kubectl -A adds NAMESPACE): the
             # items of Batch, for one, do not say which queue they came from.
-            stream_extra = {**extra, "parent": "/".join(parent.values())} if parent else extra
+            stream_extra = (
+                {**extra, "parent": "/".join(shown_parent.values())} if shown_parent else extra
+            )
             # Several queries of one parent (one per status) may each see a job that
             # changes status mid-listing: they share a dedupe scope.
             scope = f"{spec.name}|{target_key}|{parent_label}" if len(plan.queries) > 1 else None
@@ -304,6 +357,18 @@ def _enabled_regions(
     return {
         profile: enabled_regions(clients, replace(base, profile=profile)) for profile in profiles
     }
+
+
+def spans(streams: Sequence[Stream]) -> frozenset[str]:
+    """Which of service, region, profile and parent this listing has several of: what a
+    summary counts by."""
+    values: dict[str, set[Any]] = {
+        "service": {stream.spec.service for stream in streams},
+        "region": {stream.region for stream in streams},
+        "profile": {stream.target.profile for stream in streams if "profile" in stream.extra},
+        "parent": {stream.extra.get("parent") for stream in streams if "parent" in stream.extra},
+    }
+    return frozenset(name for name, found in values.items() if len(found) > 1)
 
 
 def where_of(stream: Stream) -> str:

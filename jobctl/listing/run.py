@@ -22,7 +22,7 @@ from jobctl.errors import ExitStatus, Interrupted, JobctlError, UsageError
 from jobctl.job import EXTRA_FIELDS
 from jobctl.listing import skips
 from jobctl.listing.pages import Listing, Stream, StreamFailed
-from jobctl.listing.plan import TargetFailure, apply_resume, build_streams
+from jobctl.listing.plan import TargetFailure, apply_resume, build_streams, spans
 from jobctl.listing.tokens import Resume, decode, encode, fingerprint
 from jobctl.output import make_renderer
 from jobctl.output.progress import Progress, progress_line
@@ -87,7 +87,9 @@ def endpoint(settings: Settings, started: float) -> Iterator[Where]:
     through the same data. On a fixed clock (JOBCTL_SANDBOX_CLOCK) the listing lives at
     that moment: ages count from it and --since 6h means six hours before it."""
     if not settings.sandbox:
-        yield Where(Target(_first(settings.profile), None, settings.endpoint_url))
+        yield Where(
+            Target(settings.profile[0] if settings.profile else None, None, settings.endpoint_url)
+        )
         return
     if settings.endpoint_url:
         raise UsageError("--sandbox and --endpoint-url cannot be used together")
@@ -110,10 +112,6 @@ def endpoint(settings: Settings, started: float) -> Iterator[Where]:
         yield Where(target, now=fixed, started=fixed)
 
 
-def _first(profiles: str | None) -> str | None:
-    return profiles.split(",")[0].strip() or None if profiles else None
-
-
 def list_jobs(
     parts: Sequence[Part], settings: Settings, streams: Streams, clients: Clients
 ) -> ExitStatus:
@@ -130,8 +128,9 @@ def list_jobs(
         {
             "services": names,
             "values": {part.spec.name: dict(part.values) for part in parts},
-            "region": settings.region,
-            "profile": settings.profile,
+            # As typed before lists were tuples, so a token stays valid across versions.
+            "region": ",".join(settings.region) or None,
+            "profile": ",".join(settings.profile) or None,
             **filters.query_args(settings),
         }
     )
@@ -193,6 +192,7 @@ def list_jobs(
             where.now,
             not_enabled,
             notes,
+            spans(all_streams),
         )
 
 
@@ -241,11 +241,15 @@ def write_listing(
     now: float | None = None,
     not_enabled: skips.NotEnabled | None = None,
     notes: Sequence[str] = (),
+    spanned: frozenset[str] = frozenset(),
 ) -> ExitStatus:
     """Stream the listing into its renderer; whatever happens, close the output well,
     then give the exit status and, when jobs are left, where to resume. `now`: the
-    clock of age and duration (None: the real time)."""
-    renderer, checker = ci.pipeline(make_renderer(settings, streams, extra, varying, now), settings)
+    clock of age and duration (None: the real time); `spanned`: the dimensions the
+    listing's streams span (the summary breaks down by them)."""
+    renderer, checker = ci.pipeline(
+        make_renderer(settings, streams, extra, varying, now, spanned), settings
+    )
     interrupted: ExitStatus | None = None
     try:
         renderer.begin()
@@ -302,6 +306,8 @@ def write_listing(
         or (status != ExitStatus.OK and (listing.written > 0 or listing.streams_done > 0))
     )
     if interrupted is None:
+        for warning in renderer.warnings():
+            streams.say(warning)
         status = checker.conclude(status, streams.say)
     if unfinished and told_to_resume:
         streams.say(RESUME_HINT.format(token=encode(positions, query, started)))

@@ -28,7 +28,7 @@ from jobctl.checks.tracker import Tracker, elapsed_text, key_of, now_iso
 from jobctl.errors import ExitStatus, JobctlError
 from jobctl.job import Job
 from jobctl.listing.pages import Listing, Stream
-from jobctl.listing.plan import TargetFailure
+from jobctl.listing.plan import TargetFailure, spans
 from jobctl.output import make_renderer
 from jobctl.output.streams import Streams
 from jobctl.settings import Settings
@@ -172,7 +172,7 @@ def watch(
     jobs = list(tracker.jobs.values())
     if settings.sort:
         jobs = sort_jobs(jobs, settings.sort)
-    write_final(settings, out, jobs)
+    write_final(settings, out, jobs, spans(streams))
     if outcome == "timeout":
         if failed is not None:
             return failed  # the last listing failed: that outranks the timeout
@@ -205,13 +205,15 @@ def timeout_lines(tracker: Tracker, elapsed: float) -> list[str]:
     return lines
 
 
-def write_final(settings: Settings, out: Streams, jobs: list[Job]) -> None:
+def write_final(
+    settings: Settings, out: Streams, jobs: list[Job], spanned: frozenset[str] = frozenset()
+) -> None:
     """After the watch, json/csv/tsv get the watched jobs (or the summary) on stdout;
     a table gets the summary only with --summary (its progress already showed the jobs);
     jsonl's summary event closed its stream."""
     if settings.output == "jsonl" or (settings.output == "table" and not settings.summary):
         return
-    renderer = make_renderer(settings, out)
+    renderer = make_renderer(settings, out, spans=spanned)
     renderer.begin()
     renderer.write(jobs)
     renderer.end()

@@ -33,12 +33,15 @@ def make_renderer(
     extra: tuple[str, ...] = (),
     varying: frozenset[str] = frozenset(),
     now: float | None = None,
+    spans: frozenset[str] = frozenset(),
 ) -> Renderer:
     """The renderer a listing's settings ask for, writing to the given streams.
 
     `extra`: the fields the listing adds (profile, parent); `varying`: which of service,
     region, profile, account and parent differ between its jobs (the table's columns);
-    `now`: the clock for age and duration (None: the current time)."""
+    `now`: the clock for age and duration (None: the current time); `spans`: which of
+    service, region, profile and parent the listing has several of (what a summary
+    counts by, unless --summary-by says)."""
     from jobctl.output.width import terminal_width
 
     options = RenderOptions(
@@ -54,9 +57,12 @@ def make_renderer(
         now=now,
     )
     if settings.summary:
-        from jobctl.output.summary import SummaryRenderer
+        from jobctl.output.summary import SummaryRenderer, default_by
 
-        return SummaryRenderer(streams.stdout, options, streams.stderr, output=settings.output)
+        by = settings.summary_by or default_by(spans)
+        return SummaryRenderer(
+            streams.stdout, options, streams.stderr, output=settings.output, by=by
+        )
     return renderer_for(settings.output)(streams.stdout, options, streams.stderr)
 
 

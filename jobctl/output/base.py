@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from jobctl.job import FIELDS, Job
@@ -27,6 +27,11 @@ class RenderOptions:
     width: int | None = None  # the terminal's columns, when stdout is one
     now: float | None = None  # the clock for age and duration (epoch s); None: time.time()
     wide: bool = False  # -o wide: the table shows every normalized field
+    # On a terminal, which columns go first when a row cannot fit (lowest first), where a
+    # table knows better than the columns' usual ranks (output/columns.py), and what the
+    # note on stderr then advises; a summary's counts and the dimensions that vary stay.
+    priorities: Mapping[str, int] = field(default_factory=dict)
+    hidden_advice: str | None = None
 
     @property
     def chosen_columns(self) -> tuple[str, ...]:

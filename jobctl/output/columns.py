@@ -110,10 +110,11 @@ class Column:
     minimum: int  # the narrowest it may be cut to
     index: int = 0  # where its cells are in a row
     header: int = 0  # its header's width
+    rank: int | None = None  # the table's own priority for it, if any
 
     @property
     def priority(self) -> int:
-        return priority_of(self.name)
+        return priority_of(self.name) if self.rank is None else self.rank
 
 
 def measure(
@@ -121,6 +122,7 @@ def measure(
     header: Sequence[int],
     rows: Sequence[Sequence[int]],
     several_services: bool = False,
+    priorities: Mapping[str, int] | None = None,
 ) -> list[Column]:
     """Columns sized to their widest cell: `header` and `rows` hold display widths.
 
@@ -134,7 +136,8 @@ def measure(
         natural = max([header[index], known.get(name, 0), *(row[index] for row in rows)])
         kind = kind_of(name)
         minimum = natural if kind != "free" else min(natural, max(header[index], MIN_FREE))
-        columns.append(Column(name, kind, natural, natural, minimum, index, header[index]))
+        rank = (priorities or {}).get(name)
+        columns.append(Column(name, kind, natural, natural, minimum, index, header[index], rank))
     return columns
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from jobctl.job import Job, to_iso
 from jobctl.output.base import Renderer
-from jobctl.output.human import COMPUTED, computed
+from jobctl.output.text import lookup
 
 
 def _default(value: Any) -> Any:
@@ -37,29 +37,25 @@ _encoder = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), default=_d
 encode = _encoder.encode
 
 
-def with_computed(renderer: Renderer, jobs: Sequence[Job]) -> Sequence[Job]:
-    """The jobs, each with the computed fields `--columns` names (`age`, `duration`, in
-    whole seconds) after its normalized fields. JSON keeps every field and its exact
-    timestamps; it gains these only when asked."""
-    wanted = [name for name in COMPUTED if name in (renderer.options.columns or ())]
-    if not wanted:
+def projected(renderer: Renderer, jobs: Sequence[Job]) -> Sequence[Job]:
+    """The jobs as JSON writes them. Without --columns, every field (the exact
+    timestamps and the service's own item as `raw`). With --columns, only those keys, in
+    that order, as `gh --json FIELDS` does: a normalized field, `age` and `duration` in
+    whole seconds, and a `raw.` column under its own name as a flat key
+    (`{"raw.capacityUsage.0.quantity": 2.0}`), holding the JSON value found there or
+    null."""
+    columns = renderer.options.columns
+    if not columns:
         return jobs
     now = renderer.options.now if renderer.options.now is not None else time.time()
-    out = []
-    for job in jobs:
-        fields = {key: value for key, value in job.items() if key != "raw"}
-        fields.update((name, computed(job, name, now)) for name in wanted)
-        if "raw" in job:
-            fields["raw"] = job["raw"]
-        out.append(fields)
-    return out
+    return [{column: lookup(job, column, now) for column in columns} for job in jobs]
 
 
 class JsonLinesRenderer(Renderer):
     def write(self, jobs: Sequence[Job]) -> None:
         if not jobs:
             return
-        jobs = with_computed(self, jobs)
+        jobs = projected(self, jobs)
         self.out.write("".join([encode(job) + "\n" for job in jobs]))
         self.count += len(jobs)
         self.out.flush()
@@ -75,7 +71,7 @@ class JsonRenderer(Renderer):
     def write(self, jobs: Sequence[Job]) -> None:
         if not jobs:
             return
-        jobs = with_computed(self, jobs)
+        jobs = projected(self, jobs)
         lead = "\n" if self.count == 0 else ",\n"
         self.out.write(lead + ",\n".join([encode(job) for job in jobs]))
         self.count += len(jobs)

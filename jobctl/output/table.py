@@ -166,7 +166,9 @@ class TableRenderer(Renderer):
         if self.layout is None:
             headers = [display_width(name) for name in self.names]
             several = "service" in self.options.varying
-            measured_columns = cols.measure(self.names, headers, measured, several)
+            measured_columns = cols.measure(
+                self.names, headers, measured, several, self.options.priorities
+            )
             self.layout, hidden = cols.fit(measured_columns, width)
             if hidden:
                 self._say_hidden(hidden)
@@ -184,7 +186,9 @@ class TableRenderer(Renderer):
         if self.err is None:
             return
         count = f"{len(hidden)} column{'s' if len(hidden) != 1 else ''} hidden"
-        if self.options.wide or self.options.columns:
+        if self.options.hidden_advice:
+            advice = self.options.hidden_advice
+        elif self.options.wide or self.options.columns:
             advice = "widen the terminal or name fewer with --columns"
         else:
             advice = "widen the terminal or use -o wide"

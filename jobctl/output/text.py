@@ -8,6 +8,7 @@ can neither run (clear the screen, set the clipboard, forge a link) nor forge a 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 # C0 controls, DEL, C1 controls, and the Unicode format characters that reorder or hide
@@ -56,10 +57,33 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+_MISSING = object()
+
+
+def _walk(value: Any, path: str) -> Any:
+    """The value at a dotted path inside a service's item: `a.b` a field of a field,
+    `a.0.b` a field of a list's first item. _MISSING when the path leads nowhere."""
+    for part in path.split("."):
+        if isinstance(value, dict):
+            value = value.get(part, _MISSING)
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return _MISSING
+        if value is _MISSING:
+            return _MISSING
+    return value
+
+
+def found(job: dict[str, Any], column: str) -> bool:
+    """Whether a `raw.` column names a field this job's item has (even a null one)."""
+    return _walk(job.get("raw"), column[4:]) is not _MISSING
+
+
 def lookup(job: dict[str, Any], column: str, now: float | None = None) -> Any:
-    """A column of a job: a normalized field, raw.A.B inside the service's own item, or a
-    computed field (`age`, `duration`: whole seconds at `now`, default the current time).
-    """
+    """A column of a job: a normalized field, raw.A.B inside the service's own item (a
+    list's items by their index: raw.A.0.B), or a computed field (`age`, `duration`:
+    whole seconds at `now`, default the current time)."""
     if column in ("age", "duration") and column not in job:
         import time
 
@@ -68,9 +92,26 @@ def lookup(job: dict[str, Any], column: str, now: float | None = None) -> Any:
         return computed(job, column, time.time() if now is None else now)
     if not column.startswith("raw."):
         return job.get(column)
-    value: Any = job.get("raw")
-    for part in column[4:].split("."):
-        if not isinstance(value, dict):
+    value = _walk(job.get("raw"), column[4:])
+    return None if value is _MISSING else value
+
+
+class RawColumns:
+    """The `raw.` columns of --columns that no job listed so far has: a name that
+    matches no job of a whole listing is most likely mistyped (fields are
+    case-sensitive), and an empty column would not say so."""
+
+    def __init__(self, columns: Sequence[str] | None):
+        self.unmatched = [c for c in columns or () if c.startswith("raw.")]
+
+    def observe(self, jobs: Sequence[dict[str, Any]]) -> None:
+        if self.unmatched:
+            self.unmatched = [c for c in self.unmatched if not any(found(j, c) for j in jobs)]
+
+    def warning(self) -> str | None:
+        if not self.unmatched:
             return None
-        value = value.get(part)
-    return value
+        return (
+            f"jobctl: warning: --columns {', '.join(self.unmatched)} matched no job "
+            "(field names are case-sensitive: see a job's raw fields with -o json)"
+        )

@@ -65,14 +65,17 @@ SPEC = ServiceSpec(
             "The Amplify app ID (d followed by letters and digits); default: every app.",
             metavar="ID",
             validate_member="appId",
+            multiple=True,
         ),
         Flag(
             "--branch",
             "branchName",
-            "The branch whose jobs to list; default: every branch.",
+            "The branch whose jobs to list (in any app listed); default: every branch. "
+            "A comma inside a name is written \\,.",
             aliases=("--branch-name",),
             metavar="NAME",
             validate_member="branchName",
+            multiple=True,
         ),
     ),
     examples=(

@@ -75,13 +75,16 @@ SPEC = ServiceSpec(
             # AmplifyBackend's model states no pattern; app IDs are Amplify's.
             pattern=r"d[a-z0-9]{1,19}",
             pattern_help="an Amplify app ID (d followed by up to 19 lowercase letters and digits)",
+            multiple=True,
         ),
         Flag(
             "--env",
             "BackendEnvironmentName",
-            "The backend environment whose jobs to list; default: every environment.",
+            "The backend environment whose jobs to list (in any app listed); default: "
+            "every environment.",
             aliases=("--backend-environment-name",),
             metavar="NAME",
+            multiple=True,
         ),
         Flag("--job-id", "JobId", "Only the job with this ID.", metavar="ID"),
         Flag(
@@ -93,8 +96,10 @@ SPEC = ServiceSpec(
         Flag(
             "--status",
             "Status",
-            "Only jobs with this status, as the service spells it (free text).",
+            "Only jobs with this status, as the service spells it (free text, any case).",
             metavar="S",
+            multiple=True,
+            any_case=True,
         ),
     ),
     examples=(

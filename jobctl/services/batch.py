@@ -258,7 +258,8 @@ SPEC = ServiceSpec(
         Flag(
             "--job-queue",
             "jobQueue",
-            "The job queue's name or ARN; default: every job queue.",
+            "The job queue's name or ARN (an ARN is listed in its own region); default: "
+            "every job queue.",
             metavar="NAME_OR_ARN",
             # The API reference's rule (the model states none): up to 128 letters, digits,
             # hyphens and underscores, or the queue's ARN.
@@ -266,12 +267,15 @@ SPEC = ServiceSpec(
             r"|arn:aws[a-z-]*:batch:[a-z0-9-]+:\d{12}:job-queue/[A-Za-z0-9_-]{1,128}",
             pattern_help="a job queue name (up to 128 letters, digits, - and _) or a "
             "job queue ARN (arn:aws:batch:REGION:ACCOUNT:job-queue/NAME)",
+            multiple=True,
+            # An ARN names the queue's region: it is listed there only.
+            region_of=discovery.arn_region,
         ),
         Flag(
             "--status",
             "jobStatus",
-            "Only jobs with this status; repeat for several (default, or 'all': every "
-            "status; RUNNING alone is the API's own default).",
+            "Only jobs with this status (default, or 'all': every status; RUNNING alone "
+            "is the API's own default).",
             enum_member="jobStatus",
             extra_choices=("all",),
             multiple=True,
@@ -313,7 +317,10 @@ SPEC = ServiceSpec(
             "Every job of one queue, whatever its status",
             "--job-queue ml-training-high --status all",
         ),
-        ("Failed jobs of every queue, as JSON lines", "--status all --state failed -o jsonl"),
+        (
+            "Counts by state of two queues, a row each",
+            "--job-queue ml-training-high,ml-training-default --summary",
+        ),
         (
             "Fail a CI step if a job failed since a date",
             "--status all --created-after 2026-11-19 --fail-on failed",

@@ -51,7 +51,7 @@ def push_down(values: Values, narrowing: Narrowing) -> Pushed:
     if len(narrowing.states) == 1 and not narrowing.watch and not values.get("status"):
         matches = [status for status, state in STATES.items() if state == narrowing.states[0]]
         if len(matches) == 1:
-            pushed["status"] = matches[0]
+            pushed["status"] = (matches[0],)
     notes: tuple[str, ...] = ()
     if values.get("thing_group_name") or values.get("thing_group_id"):
         # AWS's own filter, which AWS documents as leaving SCHEDULED jobs out: say so,
@@ -74,7 +74,13 @@ SPEC = ServiceSpec(
     summary="List AWS IoT jobs.",
     description="Without flags, every job of the account and region.",
     flags=(
-        Flag("--status", "status", "Only jobs with this status.", enum_member="status"),
+        Flag(
+            "--status",
+            "status",
+            "Only jobs with this status.",
+            enum_member="status",
+            multiple=True,
+        ),
         Flag(
             "--target-selection",
             "targetSelection",
@@ -104,7 +110,7 @@ SPEC = ServiceSpec(
         ),
     ),
     examples=(
-        ("Jobs in progress", "--status IN_PROGRESS"),
+        ("Jobs in progress or scheduled", "--status IN_PROGRESS,SCHEDULED"),
         ("Cancelled jobs, newest first, every field", "--state cancelled --sort age -o wide"),
     ),
     to_job=to_job,

@@ -18,7 +18,10 @@ from typing import Any, Literal, Protocol
 from jobctl.job import Job, state_of
 
 Params = dict[str, Any]
-Values = Mapping[str, Any]  # a command's flag values, by destination name ("job_queue")
+# A command's flag values, by destination name ("job_queue"). A flag that declares
+# `multiple` holds a tuple (empty when not given); once its parents are found, a parent
+# flag holds the one parent a plan lists (a str).
+Values = Mapping[str, Any]
 Parents = list[dict[str, str]]  # parent assignments, as flag values ({"job_queue": "q"})
 
 
@@ -34,6 +37,17 @@ class Discovery(Protocol):
         params: Mapping[str, Any],
         paging: Mapping[str, str] | None = None,
     ) -> Iterator[Any]: ...
+
+    def items_if_exists(
+        self,
+        client: str,
+        method: str,
+        params: Mapping[str, Any],
+        paging: Mapping[str, str] | None = None,
+    ) -> list[Any] | None:
+        """Every item of a call on one resource (an app's branches); None when the service
+        answers that the resource does not exist."""
+        ...
 
     def once(self, key: str, compute: Callable[[], Any]) -> Any: ...
 
@@ -52,7 +66,11 @@ class Flag:
     required: bool = False
     enum_member: str | None = None  # input member whose model enum gives the choices
     extra_choices: tuple[str, ...] = ()  # choices beyond the model's ("all")
+    # Several values (repeated or comma-separated, cli/options.py ListOption). The API
+    # takes one per call: the listing fans out one stream per value, as it does per
+    # region (a parent flag: one parent each; any other: one query each, see make_plan).
     multiple: bool = False
+    any_case: bool = False  # the service matches values in any case (one value, any case)
     kind: Literal["text", "time"] = "text"
     metavar: str = "TEXT"
     validate_member: str | None = None  # input member whose min/max/pattern the value obeys
@@ -60,6 +78,9 @@ class Flag:
     # and how to say it in an error.
     pattern: str | None = None
     pattern_help: str = ""
+    # The region a value names, if it names one (a job queue ARN): such a value is listed
+    # in its own region only, and without --region its region is the one asked.
+    region_of: Callable[[str], str | None] | None = None
 
     @property
     def dest(self) -> str:
@@ -137,13 +158,15 @@ class ServiceSpec:
     plan: Callable[[Values], Plan] | None = None
     # What this API can filter on the server with the very same result.
     push_down: Callable[[Values, Narrowing], Pushed] | None = None
-    # Flags naming a parent (an app, a branch, a queue). When any is missing, `discover`
-    # finds the parents (as flag values) and the plan runs once for each; an empty
-    # assignment ({}) runs the plan with the flags as given.
+    # Flags naming a parent (an app, a branch, a queue), each `multiple`. Unless each is
+    # given exactly one value, `discover` finds the parents — every one, or those named,
+    # checking that each named one exists — as flag values, one str per parent flag, and
+    # the plan runs once for each; an empty assignment ({}) runs the plan with the flags
+    # as given.
     parents: tuple[str, ...] = ()
     discover: Discover | None = None
-    # Discover even when every parent is named: the parent's kind decides whether this
-    # API serves it (a Batch queue's type).
+    # Discover even when each parent is named once: the parent's kind decides whether
+    # this API serves it (a Batch queue's type).
     always_discover: bool = False
     # For an API whose listing is not regional: the view a region's listing shows
     # ("us" for every US region of Snowball), or None where it shows its own region.
@@ -156,10 +179,46 @@ class ServiceSpec:
     def state_of(self, status: Any) -> str:
         return state_of(status, self.states, any_case=self.states_any_case)
 
+    def named_once(self, values: Values) -> bool:
+        """Whether the user named exactly one value of each parent flag (then the jobs
+        need no `parent` field: there is one parent, the one typed)."""
+        return bool(self.parents) and all(len(given(values, p)) == 1 for p in self.parents)
+
     def needs_discovery(self, values: Values) -> bool:
         if self.discover is None:
             return False
-        return self.always_discover or any(not values.get(p) for p in self.parents)
+        return self.always_discover or not self.named_once(values)
+
+    def pins(self, values: Values) -> list[tuple[Flag, str, str]]:
+        """(flag, value, region) of each value that names its own region (a queue ARN)."""
+        return [
+            (flag, value, region)
+            for flag in self.flags
+            if flag.region_of is not None
+            for value in given(values, flag.dest)
+            if (region := flag.region_of(value))
+        ]
+
+    def only_pinned(self, values: Values) -> bool:
+        """Whether some value names its region and every value of such flags does: the
+        listing then asks those regions only."""
+        flags = [flag for flag in self.flags if flag.region_of is not None]
+        found = [(flag, v) for flag in flags for v in given(values, flag.dest)]
+        return bool(found) and all(flag.region_of(v) for flag, v in found)  # type: ignore[misc]
+
+    def in_region(self, values: Values, region: str) -> Values | None:
+        """The values that apply in one region: a value naming another region is left
+        out. None when every value of such a flag names another region (nothing to list
+        there)."""
+        kept = dict(values)
+        for flag in self.flags:
+            if flag.region_of is None or not given(values, flag.dest):
+                continue
+            here = tuple(v for v in given(values, flag.dest) if flag.region_of(v) in (None, region))
+            if not here:
+                return None
+            kept[flag.dest] = here
+        return kept
 
     def max_page_size(self) -> int | None:
         from jobctl import model
@@ -170,20 +229,49 @@ class ServiceSpec:
         )
 
     def make_plan(self, values: Values) -> Plan:
-        """The calls for the flags the user gave; by default one call, flag for argument."""
+        """The calls for the flags the user gave; by default one call, flag for argument.
+        A flag given several values (an IoT --status) takes one per call, as the API
+        does: one query per value (per combination, with several such flags), keyed
+        `status=IN_PROGRESS` in resume tokens; a job one of them lists twice (it changed
+        status mid-listing) is written once (the queries share a dedupe scope)."""
         if self.plan is not None:
             return self.plan(values)
-        params = {
-            flag.param: values[flag.dest]
-            for flag in self.flags
-            if values.get(flag.dest) not in (None, ())
-        }
-        return Plan((Query("main", params),))
+        params: Params = {}
+        fanned: list[tuple[Flag, tuple[Any, ...]]] = []
+        for flag in self.flags:
+            value = values.get(flag.dest)
+            if value in (None, ()):
+                continue
+            if isinstance(value, tuple) and len(value) > 1:
+                fanned.append((flag, value))
+            else:
+                params[flag.param] = value[0] if isinstance(value, tuple) else value
+        if not fanned:
+            return Plan((Query("main", params),))
+        queries = [Query("", params)]
+        for flag, choices in fanned:
+            queries = [
+                Query(
+                    ",".join(x for x in (query.key, f"{flag.dest}={choice}") if x),
+                    {**query.params, flag.param: choice},
+                )
+                for query in queries
+                for choice in choices
+            ]
+        return Plan(tuple(queries))
 
     def pushed(self, values: Values, narrowing: Narrowing) -> Pushed:
         if self.push_down is None:
             return Pushed(dict(values))
         return self.push_down(values, narrowing)
+
+
+def given(values: Values, dest: str) -> tuple[Any, ...]:
+    """A flag's values as a tuple: () when not given, (value,) for one value."""
+    value = values.get(dest)
+    if value in (None, ()):
+        return ()
+    return tuple(value) if isinstance(value, tuple | list) else (value,)
 
 
 @dataclass(frozen=True)

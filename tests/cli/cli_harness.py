@@ -150,16 +150,19 @@ class FakeAWS:
         return client
 
 
+# The SageMaker training queues these tests name ("q", and "training" of cli_cases.py):
+# jobctl finds each queue it is given among those DescribeJobQueues answers.
 _QUEUES = {
     "jobQueues": [
         {
-            "jobQueueName": "q",
-            "jobQueueArn": "arn:aws:batch:us-east-1:123456789012:job-queue/q",
+            "jobQueueName": name,
+            "jobQueueArn": f"arn:aws:batch:us-east-1:123456789012:job-queue/{name}",
             "state": "ENABLED",
             "priority": 1,
             "computeEnvironmentOrder": [],
             "jobQueueType": "SAGEMAKER_TRAINING",
         }
+        for name in ("q", "training")
     ]
 }
 
@@ -172,7 +175,9 @@ def _with_queue_types(handler: Handler) -> Handler:
         if operation != "DescribeJobQueues":
             return handler(operation, params)
         queue = _QUEUES["jobQueues"][0]
-        named = params.get("jobQueues") or ["q"]
+        named = params.get("jobQueues")
+        if not named:
+            return {"jobQueues": [dict(q) for q in _QUEUES["jobQueues"]]}
         return {"jobQueues": [{**queue, "jobQueueName": n.rsplit("/", 1)[-1]} for n in named]}
 
     return answer

@@ -179,7 +179,7 @@ def test_amplify_backend_filters_are_sent_as_given(aws: FakeAWS) -> None:
         (["amplify", "--app-id", "d" + "1" * 20, "--branch", "main"], "at most 20"),
         (["iot", "--thing-group-name", "bad name"], "--thing-group-name"),
         (["iot", "--namespace-id", "a/b"], "--namespace-id"),
-        (["batch", "--job-queue", ""], "must not be empty"),
+        (["batch", "--job-queue", ""], "--job-queue: an empty value in ''"),
         (["batch", "--job-queue", "q\x1b[2J"], "control characters"),
         (["batch", "--job-queue", "q", "--created-after", "last tuesday"], "not a time"),
     ],

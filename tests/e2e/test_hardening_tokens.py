@@ -197,8 +197,9 @@ def test_a_token_the_service_rejects_asks_to_rerun_without_it(quiet: Any, servic
 # -- arguments ---------------------------------------------------------------------------
 
 BAD_ARGUMENTS = {
-    "columns-twice": (["iot", "--columns", "id,id"], "id named twice"),
-    "columns-empty-name": (["iot", "--columns", "id,,name"], "an empty column name"),
+    "columns-twice": (["iot", "--columns", "id,id"], "--columns: id named twice"),
+    "columns-twice-repeated": (["iot", "--columns", "id", "--columns", "id"], "named twice"),
+    "columns-empty-name": (["iot", "--columns", "id,,name"], "--columns: an empty value"),
     "columns-bare-raw": (["iot", "--columns", "raw."], "name a field of the service's item"),
     "columns-raw-empty-part": (["iot", "--columns", "raw.a..b"], "name a field"),
     "page-size-zero": (["iot", "--page-size", "0"], "--page-size"),
@@ -256,8 +257,8 @@ BAD_ARGUMENTS = {
     "queue-bad-arn": (["batch", "--job-queue", "arn:aws:batch:us-east-1:1:queue/x"], "--job-queue"),
     "thing-group-empty": (["iot", "--thing-group-name", ""], "--thing-group-name"),
     "thing-group-malformed": (["iot", "--thing-group-name", "a/b"], "--thing-group-name"),
-    "region-empty": (["iot", "--region", ""], "empty name"),
-    "region-trailing-comma": (["iot", "--region", "us-east-1,"], "empty name"),
+    "region-empty": (["iot", "--region", ""], "--region: an empty value"),
+    "region-trailing-comma": (["iot", "--region", "us-east-1,"], "--region: an empty value"),
     "region-malformed": (["iot", "--region", "mars-1"], "not an AWS region name"),
     "region-uppercase": (["iot", "--region", "US-EAST-1"], "not an AWS region name"),
     "region-injection": (["iot", "--region", "us-east-1;rm -rf"], "not an AWS region name"),

@@ -405,3 +405,38 @@ def test_the_table_holds_no_page_after_writing_it(options: dict[str, Any]) -> No
     assert [ref for ref in watched if ref() is not None] == []
     renderer.end()
     assert len(out.getvalue().splitlines()) == 151
+
+
+# -- a summary on a narrow terminal (issue 12) ------------------------------------------------
+
+
+def _summary_on_a_terminal(jobs: list[dict[str, Any]], width: int) -> tuple[list[str], str]:
+    from jobctl.output.summary import SummaryRenderer
+
+    out, err = io.StringIO(), io.StringIO()
+    options = RenderOptions(tty=True, width=width, now=NOW)
+    renderer = SummaryRenderer(
+        out, options, err, output="table", by=("service", "region", "parent")
+    )
+    renderer.begin()
+    renderer.write(jobs)
+    renderer.end()
+    return out.getvalue().splitlines(), err.getvalue()
+
+
+def test_a_summary_too_wide_for_the_terminal_hides_what_tells_no_row_apart_first() -> None:
+    """service and region have one value in every row: they go before any count, and
+    the total and the parent that tells the rows apart stay."""
+    jobs = [job(parent="ml-training-high"), job(parent="ml-experiments-spot", state="failed")]
+    lines, err = _summary_on_a_terminal(jobs, 80)
+    assert lines[0].split() == [
+        "parent", "queued", "running", "succeeded", "failed", "cancelled", "unknown", "total",
+    ]  # fmt: skip
+    assert lines[-1].split() == ["all", "0", "1", "0", "1", "0", "0", "2"]
+    assert all(display_width(line) <= 80 for line in lines)
+    assert err == (
+        "jobctl: 2 columns hidden; widen the terminal or count by fewer with --summary-by\n"
+    )
+    # wide enough, every column stays and nothing is said
+    lines, err = _summary_on_a_terminal(jobs, 120)
+    assert lines[0].split()[:3] == ["service", "region", "parent"] and err == ""
