@@ -23,7 +23,11 @@ class ExitStatus(IntEnum):
 
 
 class JobctlError(Exception):
-    """An error with a one-line message, an exit status and an optional hint."""
+    """An error with a one-line message, an exit status and an optional hint.
+
+    It is shown as one line, `jobctl: <service>: <what happened> (<what to do>)`: the
+    message names the service it concerns, the hint is what to do (docs/reference.md,
+    "Messages")."""
 
     status = ExitStatus.INTERNAL
 
@@ -33,6 +37,24 @@ class JobctlError(Exception):
         self.hint = hint
         if status is not None:
             self.status = status
+
+    @property
+    def line(self) -> str:
+        """The message and what to do, as one line (no full stop before the hint)."""
+        return voice(self.message, self.hint)
+
+
+def voice(what: str, to_do: str | None = None) -> str:
+    """`what happened (what to do)`, one line: a trailing full stop goes (a server's
+    message often ends with one), the hint goes in parentheses."""
+    what = what.rstrip()
+    if what.endswith(".") and not what.endswith(".."):
+        what = what[:-1].rstrip()
+    return f"{what} ({to_do})" if to_do else what
+
+
+# The first errors a newcomer meets name --sandbox in the same line.
+NO_REGION_HINT = "pass --region or set AWS_REGION, or try --sandbox"
 
 
 class UsageError(JobctlError):
@@ -104,8 +126,13 @@ _TOKEN_CODES = frozenset({"InvalidNextTokenException", "InvalidPaginationTokenEx
 
 def _auth_hint(code: str) -> str:
     if "Expired" in code:
-        return "your session has expired: refresh your credentials (e.g. `aws sso login`)"
-    return "check your credentials and that they allow listing jobs (see --profile)"
+        return "your session has expired: refresh your credentials, e.g. with aws sso login"
+    if code in ("UnrecognizedClientException", "InvalidClientTokenId"):
+        return (
+            "check your credentials, and that the region is enabled for this account; "
+            "or try --sandbox"
+        )
+    return "check your credentials and that they allow listing jobs; see --profile"
 
 
 def classify(exc: BaseException, *, service: str | None, used_token: bool = False) -> JobctlError:
@@ -140,7 +167,7 @@ def _classify(exc: BaseException, *, service: str | None, used_token: bool) -> J
             return AuthError(text, hint=_auth_hint(code))
         if used_token and (code in _TOKEN_CODES or "token" in message.lower()):
             return UsageError(
-                f"{where}the service rejected the starting token ({code})",
+                f"{where}the service rejected the starting token: {code}",
                 hint="rerun without --starting-token",
             )
         if code in _TOKEN_CODES:
@@ -150,7 +177,7 @@ def _classify(exc: BaseException, *, service: str | None, used_token: bool) -> J
             tries = (attempts or 0) + 1
             suffix = f" (after {tries} attempt{'s' if tries > 1 else ''})"
             suffix = suffix if attempts is not None else ""
-            return ServiceError(text + suffix)
+            return ServiceError(voice(text) + suffix)
         # Any other 4xx: the service refused what we asked (unknown app, queue, bad value).
         return UsageError(text)
     if isinstance(
@@ -163,18 +190,20 @@ def _classify(exc: BaseException, *, service: str | None, used_token: bool) -> J
         | bce.SSOTokenLoadError
         | bce.UnauthorizedSSOTokenError,
     ):
-        hint = "configure credentials (aws configure, AWS_PROFILE) or try --sandbox"
+        hint = "configure credentials with aws configure or AWS_PROFILE, or try --sandbox"
+        if isinstance(exc, bce.ProfileNotFound):
+            hint = "check the name; aws configure list-profiles lists the profiles"
         return AuthError(f"{where}{one_line(str(exc))}", hint=hint)
     if isinstance(exc, bce.ConfigParseError):
         # Local configuration, not the service: like an unknown profile, a credentials
         # and configuration problem (exit 4), with where to look.
         return AuthError(
             f"{where}{one_line(str(exc))}",
-            hint="fix the file's syntax ([section] headers, key = value lines), or point "
-            "AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE elsewhere",
+            hint="fix the file's syntax, [section] headers and key = value lines; or point "
+            "AWS_CONFIG_FILE or AWS_SHARED_CREDENTIALS_FILE elsewhere",
         )
     if isinstance(exc, bce.NoRegionError):
-        return UsageError(f"{where}no region given", hint="pass --region or set AWS_REGION")
+        return UsageError(f"{where}no region given", hint=NO_REGION_HINT)
     if isinstance(exc, bce.ParamValidationError):
         return UsageError(f"{where}{one_line(str(exc))}")
     if isinstance(exc, bce.ConnectionClosedError):

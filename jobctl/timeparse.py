@@ -34,8 +34,8 @@ def parse_time(text: str, *, now: datetime | None = None) -> datetime:
         parsed = parse_iso(text)
     except ValueError:
         raise ValueError(
-            f"{text!r} is not a time: use ISO 8601 (2026-11-01, 2026-11-01T10:00:00Z) "
-            "or an age (90m, 6h, 7d)"
+            f"{text!r} is not a time: use ISO 8601 like 2026-11-01 or 2026-11-01T10:00:00Z, "
+            "or an age like 90m, 6h or 7d"
         ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)

@@ -8,6 +8,7 @@ stderr and one exit status. Nothing below the command layer exits the process.
 from __future__ import annotations
 
 import importlib
+import re
 import sys
 from typing import Any, NoReturn
 
@@ -15,7 +16,15 @@ import click
 
 from jobctl import __version__, registry, signals
 from jobctl.cli.context import Run
-from jobctl.errors import ExitStatus, Interrupted, JobctlError, classify, one_line, redact_url
+from jobctl.errors import (
+    ExitStatus,
+    Interrupted,
+    JobctlError,
+    classify,
+    one_line,
+    redact_url,
+    voice,
+)
 from jobctl.output.streams import Streams, silence_stdout
 from jobctl.output.text import terminal_safe
 
@@ -141,12 +150,44 @@ def _escape_message(exc: Any) -> None:
     exc.message = "\n".join(terminal_safe(line) for line in str(exc.message).split("\n"))
 
 
-def _show_usage_error(exc: click.UsageError) -> None:
-    """One line in jobctl's own form, where click prints three ("Usage:", "Try", "Error:"):
-    `jobctl: Invalid value for '--status': … (see 'jobctl batch --help')`."""
-    where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+_SUGGESTION = re.compile(r"[.\s]*\(?\s*Did you mean (?:one of:\s*)?(?P<names>.*?)\?\)?\s*$")
+_QUOTED_CHOICES = re.compile(r"(is not (?:one of )?)((?:'[^']*'(?:, )?)+)")
+
+
+def _alternatives(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def usage_line(exc: click.UsageError) -> str:
+    """A usage error click found, in jobctl's one voice: `jobctl: <command>: <what
+    happened> (<what to do>)`, choices unquoted, a suggestion and the help to read
+    as what to do."""
     message = redact_url(one_line(exc.format_message(), 2000))
-    print(f"jobctl: {message}{where}", file=sys.stderr)
+    to_do = []
+    found = _SUGGESTION.search(message)
+    if found:
+        names = re.findall(r"'([^']+)'", found.group("names")) or [found.group("names")]
+        message = message[: found.start()]
+        to_do.append(f"did you mean {_alternatives(names)}?")
+    # click's "Got unexpected extra arguments (a b)": the names after a colon, so that
+    # the only parenthesis is what to do.
+    message = re.sub(
+        r"^Got (unexpected extra arguments?) \((.*)\)$", r"\1: \2", message, flags=re.DOTALL
+    )
+    message = _QUOTED_CHOICES.sub(
+        lambda m: m.group(1) + ", ".join(re.findall(r"'([^']*)'", m.group(2))), message
+    )
+    ctx = exc.ctx
+    if ctx is not None:
+        to_do.append(f"see '{ctx.command_path} --help'")
+    subject = f"{ctx.info_name}: " if ctx is not None and ctx.parent is not None else ""
+    hint = " ".join(to_do) if found else "; ".join(to_do)  # "did you mean x? see ..."
+    return f"jobctl: {subject}{voice(message, hint or None)}"
+
+
+def _show_usage_error(exc: click.UsageError) -> None:
+    """One line, where click prints three ("Usage:", "Try", "Error:")."""
+    print(usage_line(exc), file=sys.stderr)
 
 
 @click.group(

@@ -15,7 +15,7 @@ from jobctl import signals
 from jobctl.aws.clients import Clients, Target
 from jobctl.aws.paging import pages
 from jobctl.aws.regions import enabled_regions
-from jobctl.errors import JobctlError, UsageError, classify, is_not_found
+from jobctl.errors import NO_REGION_HINT, JobctlError, UsageError, classify, is_not_found
 from jobctl.listing.pages import Stream
 from jobctl.listing.tokens import DISCOVER_ALL, Position, Resume, StreamKey
 from jobctl.services.spec import Part, ServiceSpec, given
@@ -78,9 +78,7 @@ def regions_for(
             return pinned
         default = clients.region_of(base)
         if not default:
-            raise UsageError(
-                f"{spec.name}: no region given", hint="pass --region or set AWS_REGION"
-            )
+            raise UsageError(f"{spec.service}: no region given", hint=NO_REGION_HINT)
         return [default, *(region for region in pinned if region != default)]
     if list(asked) == ["all"]:
         session = clients.session(base)
@@ -250,14 +248,25 @@ def build_streams(
     # Parts whose parent flags each name one parent (decided before a region keeps only
     # its own queue ARNs: `--job-queue ARN,NAME` names two queues, in every region).
     named_once: set[str] = set()
+    no_region: list[str] = []  # the services that found no region: one error for all
     for part in parts:
         if part.spec.named_once(part.values):
             named_once.add(part.spec.name)
         for profile in profiles:
             target0 = replace(base, profile=profile, region=None)
-            regions = regions_for(
-                part.spec, settings.region, clients, target0, part.values, enabled.get(profile)
-            )
+            try:
+                regions = regions_for(
+                    part.spec, settings.region, clients, target0, part.values, enabled.get(profile)
+                )
+            except UsageError as refused:
+                if refused.message != f"{part.spec.service}: no region given":
+                    raise
+                no_region.append(part.spec.service)
+                continue
+            except JobctlError:
+                raise
+            except Exception as exc:  # a profile that cannot be read, found here first
+                raise classify(exc, service=part.spec.service) from exc
             if every_region and enabled.get(profile) is not None:
                 known = clients.session(target0).get_available_regions(part.spec.client)
                 skipped.update(set(known) - set(regions))
@@ -267,6 +276,10 @@ def build_streams(
                     continue
                 target = replace(target0, region=region)
                 jobs.append((Part(part.spec, here), target, f"{profile or ''}@{shown}", shown))
+
+    if no_region:
+        services = ", ".join(dict.fromkeys(no_region))
+        raise UsageError(f"{services}: no region given", hint=NO_REGION_HINT)
 
     memo = _Memo()
 

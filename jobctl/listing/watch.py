@@ -127,9 +127,7 @@ def watch(
     def failures_of(result: Round) -> list[JobctlError]:
         errors = [failure.error for failure in result.listing.failures]
         for error in errors:
-            reporter.note(f"jobctl: {error.message}")
-            if error.hint:
-                reporter.note(f"jobctl: hint: {error.hint}")
+            reporter.note(f"jobctl: {error.line}")
         return errors
 
     with reporter:

@@ -42,7 +42,8 @@ class Streams:
     def report(
         self, error: JobctlError, debug: bool = False, cause: BaseException | None = None
     ) -> None:
-        """An error's line (and its hint) on stderr; with --debug, its traceback first."""
+        """An error's one line on stderr, with what to do; with --debug, its traceback
+        first."""
         if debug and cause is not None:
             import traceback
 
@@ -50,9 +51,7 @@ class Streams:
             lines = traceback.format_exception(type(cause), cause, cause.__traceback__)
             for line in "".join(lines).splitlines():
                 self.stderr.write(terminal_safe(redact_url(line)) + "\n")
-        self.say(f"jobctl: {error.message}")
-        if error.hint:
-            self.say(f"jobctl: hint: {error.hint}")
+        self.say(f"jobctl: {error.line}")
 
 
 def use_color(tty: bool, environ: Mapping[str, str]) -> bool:

@@ -38,19 +38,20 @@ def assert_clean(run: Run) -> None:
             403,
             "User: arn:aws:iam::123456789012:user/dev is not authorized to perform: "
             "batch:ListServiceJobs",
-            "check your credentials and that they allow listing jobs (see --profile)",
+            "check your credentials and that they allow listing jobs; see --profile",
         ),
         (
             "ExpiredTokenException",
             400,
             "The security token included in the request is expired",
-            "your session has expired: refresh your credentials (e.g. `aws sso login`)",
+            "your session has expired: refresh your credentials, e.g. with aws sso login",
         ),
         (
             "UnrecognizedClientException",
             400,
             "The security token included in the request is invalid.",
-            "check your credentials and that they allow listing jobs (see --profile)",
+            "check your credentials, and that the region is enabled for this account; "
+            "or try --sandbox",
         ),
     ],
 )
@@ -62,7 +63,8 @@ def test_credential_errors_exit_4(
     run = invoke("batch", *case.args, "-o", "jsonl")
     assert run.status == 4
     assert run.out == ""
-    assert run.err_lines == [f"jobctl: batch: {code}: {message}", f"jobctl: hint: {hint}"]
+    # One line: what happened (the service's full stop dropped), then what to do.
+    assert run.err_lines == [f"jobctl: batch: {code}: {message.rstrip('.')} ({hint})"]
     assert_clean(run)
 
 
@@ -96,7 +98,8 @@ def test_unknown_app_exits_2(aws: FakeAWS) -> None:
     run = invoke("amplify", *case.args, "-o", "jsonl")
     assert run.status == 2
     assert run.out == ""
-    assert run.err_lines == [f"jobctl: amplify: NotFoundException: {message}"]
+    # Our lines never end with a full stop, the service's own included.
+    assert run.err_lines == ["jobctl: amplify: NotFoundException: App d1a2b3 not found"]
     assert_clean(run)
 
 
@@ -123,7 +126,8 @@ def test_failed_table_listing_does_not_claim_no_jobs(
     assert run.status == exit_status
     assert run.out == ""
     assert "No jobs found." not in run.err
-    assert run.err_lines[0] == f"jobctl: amplify: {code}: nope"
+    assert run.err_lines[0].startswith(f"jobctl: amplify: {code}: nope")
+    assert len(run.err_lines) == 1
 
 
 def test_multi_line_service_message_stays_on_one_line(aws: FakeAWS) -> None:
@@ -214,8 +218,8 @@ def test_token_rejected_by_the_service_exits_2(
     assert run.status == 2
     assert run.out == ""
     assert run.err_lines == [
-        f"jobctl: {name}: the service rejected the starting token ({code})",
-        "jobctl: hint: rerun without --starting-token",
+        f"jobctl: {name}: the service rejected the starting token: {code}"
+        " (rerun without --starting-token)"
     ]
     assert_clean(run)
 
@@ -241,8 +245,8 @@ def test_no_credentials_exits_4(monkeypatch: pytest.MonkeyPatch) -> None:
     assert run.status == 4
     assert run.out == ""
     assert run.err_lines == [
-        "jobctl: iot: Unable to locate credentials",
-        "jobctl: hint: configure credentials (aws configure, AWS_PROFILE) or try --sandbox",
+        "jobctl: iot: Unable to locate credentials"
+        " (configure credentials with aws configure or AWS_PROFILE, or try --sandbox)"
     ]
     assert_clean(run)
 
@@ -262,8 +266,7 @@ def test_no_region_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
     run = invoke("iot", "--endpoint-url", "http://127.0.0.1:9")
     assert run.status == 2
     assert run.err_lines == [
-        "jobctl: iot: no region given",
-        "jobctl: hint: pass --region or set AWS_REGION",
+        "jobctl: iot: no region given (pass --region or set AWS_REGION, or try --sandbox)"
     ]
 
 

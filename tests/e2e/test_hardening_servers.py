@@ -86,7 +86,7 @@ def test_aws_max_attempts_sets_the_budget(sb: Any) -> None:
     assert len(list_requests(sb)) == 3
     assert run.err_lines == [
         "jobctl: iot: ServiceUnavailableException: We encountered an internal error. "
-        "Please try again. (after 3 attempts)"
+        "Please try again (after 3 attempts)"
     ]
 
 
@@ -149,7 +149,7 @@ def test_a_fault_that_persists_from_the_start_is_exit_5(sb: Any, output: str) ->
     assert run.out in ("", "[]\n") or run.out.startswith("service")  # no job
     assert run.err_lines == [
         "jobctl: snowball: InternalFailure: We encountered an internal error. "
-        "Please try again. (after 2 attempts)"
+        "Please try again (after 2 attempts)"
     ]
 
 

@@ -153,5 +153,5 @@ def test_python_m_jobctl_sandbox_gives_one_line_usage_errors():
     )
     assert run.returncode == 2
     [line] = run.stderr.splitlines()
-    assert line.startswith("jobctl: Invalid value for '--port': 'x'")
+    assert line.startswith("jobctl: sandbox: Invalid value for '--port': 'x'")
     assert line.endswith("(see 'jobctl sandbox --help')")
