@@ -57,7 +57,10 @@ class StoredJob:
 
 class Store(Protocol):
     """What a service module may use of the sandbox's store (jobctl.sandbox.store), named
-    here so this module, below the store, need not import it."""
+    here so this module, below the store, need not import it. A store holds one account's
+    data: ``account_id`` is the account its ARNs name."""
+
+    account_id: str
 
     def stored_jobs(self, service: str, region: str, parent: Any) -> list[StoredJob]: ...
 
@@ -177,8 +180,9 @@ class Kind:
     # Where its item shape lives: (botocore service, operation, result member); None for
     # resources no served operation returns (IoT thing groups).
     shape: tuple[str, str, str] | None
-    # The members the service always returns, derived: (item, region, container) → item.
-    complete: Callable[[dict[str, Any], str, dict[str, Any] | None, datetime], dict[str, Any]]
+    # The members the service always returns, derived: (item, region, container, anchor,
+    # account) → item.
+    complete: Callable[[dict[str, Any], str, dict[str, Any] | None, datetime, str], dict[str, Any]]
     container: str | None = None
     keep_existing: bool = False  # adding an existing one keeps it (a thing group's ID)
 
@@ -208,6 +212,11 @@ class JobPlace:
     meta: dict[str, Any]  # what the API filters on but does not return
     anchor: datetime  # the sandbox's start: the default time of what is created
 
+    @property
+    def account(self) -> str:
+        """The account the job belongs to (what its ARN names)."""
+        return self.data.account_id
+
 
 @dataclass
 class DemoContext:
@@ -219,6 +228,11 @@ class DemoContext:
     count: int
     rng: random.Random
     anchor: datetime
+
+    @property
+    def account(self) -> str:
+        """The account being filled (what ARNs name)."""
+        return self.data.account_id
 
     def timeline(self, count: int, minutes: tuple[int, int]) -> list[datetime]:
         """``count`` creation times, newest first, going back from the anchor."""
@@ -256,6 +270,10 @@ class MoveContext:
     number: int  # the job's number among the API's moving jobs, from 0
     existing: int  # how many jobs the parent held before anything moved
     at: Callable[[float], datetime]
+
+    @property
+    def account(self) -> str:
+        return self.data.account_id
 
 
 @dataclass(frozen=True)
