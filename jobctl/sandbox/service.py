@@ -19,9 +19,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from jobctl.sandbox.org import ACCOUNT_ID as ACCOUNT_ID
+from jobctl.sandbox.org import Organization
 from jobctl.sandbox.wire import timestamp_millis
 
-ACCOUNT_ID = "123456789012"
+# The principal behind the sandbox's own keys (and any key it did not issue).
+MANAGEMENT_USER = f"arn:aws:iam::{ACCOUNT_ID}:user/sandbox"
+MANAGEMENT_USER_ID = "AIDAJOBCTLSANDBOXUSER"
 
 # Errors that come from the AWS front door rather than the service, the same everywhere.
 AUTH_ERRORS = {
@@ -33,10 +37,16 @@ AUTH_ERRORS = {
     "access-denied": (
         "AccessDeniedException",
         403,
-        "User: arn:aws:iam::{account}:user/sandbox is not authorized to perform: "
+        "User: {caller} is not authorized to perform: "
         "{action} on resource: arn:aws:{prefix}:{region}:{account}:*",
     ),
 }
+# Credentials that were issued but no longer hold, whatever the region.
+CREDENTIALS_EXPIRED = (
+    "ExpiredTokenException",
+    403,
+    "The security token included in the request is expired",
+)
 # What every AWS front door answers for a region the account has not enabled (an opt-in
 # region): the credentials are not valid there. JSON protocols name it in a coral namespace.
 REGION_DISABLED = (
@@ -75,6 +85,32 @@ class Store(Protocol):
     ) -> dict[str, Any]: ...
 
     def api_for(self, kind: str, resource: dict[str, Any]) -> str: ...
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who signed a request: the account it is served for and the principal's ARN. A
+    ``refusal`` (code, status, message) is what AWS's front door answers instead, for
+    credentials it does not accept (expired, or a session token that does not match)."""
+
+    account: str
+    arn: str
+    user_id: str
+    access_key: str = ""
+    role: str | None = None  # an assumed role's name
+    session: str | None = None  # its session name
+    expiration: datetime | None = None
+    refusal: tuple[str, int, str] | None = None
+
+    @property
+    def assumed(self) -> bool:
+        return self.role is not None
+
+
+def management_caller(access_key: str = "") -> Caller:
+    """The principal of every key the sandbox did not issue: a user of the management
+    account (any access key will do, as always)."""
+    return Caller(ACCOUNT_ID, MANAGEMENT_USER, MANAGEMENT_USER_ID, access_key)
 
 
 class ServiceError(Exception):
@@ -116,6 +152,8 @@ class Call:
     regions: tuple[str, ...]  # the regions its listing reads (the region, or a view)
     params: dict[str, Any]
     account: Account
+    caller: Caller = field(default_factory=management_caller)
+    organization: Organization | None = None
 
     def invalid(self, message: str) -> ServiceError:
         return ServiceError(self.service.errors.validation, message)
@@ -157,15 +195,21 @@ class Account:
 
 @dataclass(frozen=True)
 class Operation:
-    """One served operation: what it selects, and its page sizes."""
+    """One served operation: what it selects, and its page sizes; or, for an operation
+    that lists nothing (``answer``), its whole output."""
 
     name: str
-    select: Callable[[Call], Selection]
-    default_page_size: int
+    select: Callable[[Call], Selection] | None = None
+    default_page_size: int = 0
     # Only where the model states no bounds but the API documents them.
     page_limits: tuple[int, int] | None = None
     # Only where botocore has no paginator for the operation.
     pagination: Mapping[str, str] | None = None
+    # An operation that is no listing: its output (boto3 member names) for a call.
+    answer: Callable[[Call], dict[str, Any]] | None = None
+    # The account a request reaches when it is not the caller's (a role assumed in another
+    # account): what the request log records and faults are scoped by.
+    account_of: Callable[[Mapping[str, Any]], str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -324,6 +368,9 @@ class SandboxService:
     # Parent-like lists the module adds to ``parents()`` ({"iot-thing-groups": [...]}).
     extra_parents: Callable[[Store, str], dict[str, list[Any]]] | None = None
     global_service: bool = False  # served whatever region is signed (the Account API)
+    # Who signed a request, from its access key ID and session token: the service that
+    # issues temporary credentials knows which are its own (and for which account).
+    identify: Callable[[str, str | None, Organization], Caller] | None = None
 
     def operation(self, name: str) -> Operation:
         for op in self.operations:

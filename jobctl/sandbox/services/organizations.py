@@ -1,0 +1,76 @@
+"""Organizations in the sandbox: ListAccounts, for the management account.
+
+The organization is the sandbox's (``Sandbox(accounts=N)``, ``jobctl sandbox --accounts
+N``; see ``jobctl.sandbox.org``): the management account first, then the members in the
+order they joined. Only the management account may list them; a member's credentials
+get AccessDeniedException, and a sandbox of one account (no ``accounts``) answers
+AWSOrganizationsNotInUseException, as an account in no organization does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jobctl.sandbox.org import OrgAccount, Organization
+from jobctl.sandbox.service import (
+    Call,
+    Errors,
+    Operation,
+    SandboxService,
+    Selection,
+    ServiceError,
+)
+
+ERRORS = Errors(
+    validation="InvalidInputException",
+    token="InvalidInputException",
+    not_found=("AccountNotFoundException", 400),
+    throttle=("TooManyRequestsException", 400),
+    server_error=("ServiceException", 500),
+)
+
+
+def account_item(organization: Organization, account: OrgAccount) -> dict[str, Any]:
+    """An Account as ListAccounts returns it."""
+    management = organization.management.id
+    return {
+        "Id": account.id,
+        "Arn": f"arn:aws:organizations::{management}:account/{organization.id}/{account.id}",
+        "Email": account.email,
+        "Name": account.name,
+        "Status": account.status,
+        "State": account.state,
+        "JoinedMethod": account.joined_method,
+        "JoinedTimestamp": account.joined,
+    }
+
+
+def _list_accounts(call: Call) -> Selection:
+    organization = call.organization
+    if organization is None or not organization.in_use:
+        raise ServiceError(
+            "AWSOrganizationsNotInUseException",
+            "Your account is not a member of an organization.",
+        )
+    if call.caller.account != organization.management.id:
+        raise ServiceError(
+            "AccessDeniedException", "You don't have permissions to access this resource."
+        )
+    entries = [
+        ((number,), account_item(organization, account))
+        for number, account in enumerate(organization.accounts)
+    ]
+    return Selection([organization.id], entries)
+
+
+SANDBOX = SandboxService(
+    name="organizations",
+    botocore_name="organizations",
+    list_operation="ListAccounts",
+    id_member="Id",
+    status_member="Status",
+    created_member="JoinedTimestamp",
+    errors=ERRORS,
+    operations=(Operation("ListAccounts", _list_accounts, default_page_size=20),),
+    global_service=True,
+)
