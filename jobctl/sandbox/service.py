@@ -362,6 +362,8 @@ class SandboxService:
     section: Section | None = None
     moving: Callable[[MoveContext], Moving] | None = None
     examples: Callable[[Mapping[str, list[Any]]], list[Example]] | None = None
+    # The commands it suggests when the sandbox serves an organization of accounts.
+    organization_examples: Callable[[Organization], list[Example]] | None = None
     # The regions a request signed for one region lists, and the name of that view (the
     # region itself unless the API documents a wider one: Snowball's US regions).
     view: Callable[[str, Sequence[str]], tuple[str, tuple[str, ...]]] | None = None

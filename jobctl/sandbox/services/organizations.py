@@ -15,6 +15,7 @@ from jobctl.sandbox.org import OrgAccount, Organization
 from jobctl.sandbox.service import (
     Call,
     Errors,
+    Example,
     Operation,
     SandboxService,
     Selection,
@@ -63,6 +64,15 @@ def _list_accounts(call: Call) -> Selection:
     return Selection([organization.id], entries)
 
 
+def _examples(organization: Organization) -> list[Example]:
+    return [
+        Example(
+            "jobctl all --accounts all --region us-east-1,us-west-2 --summary",
+            "aws organizations list-accounts",
+        )
+    ]
+
+
 SANDBOX = SandboxService(
     name="organizations",
     botocore_name="organizations",
@@ -73,4 +83,5 @@ SANDBOX = SandboxService(
     errors=ERRORS,
     operations=(Operation("ListAccounts", _list_accounts, default_page_size=20),),
     global_service=True,
+    organization_examples=_examples,
 )

@@ -30,13 +30,14 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from jobctl.sandbox.org import ACCOUNT_ID, Organization
+from jobctl.sandbox.org import ACCOUNT_ID, DEFAULT_ROLE, Organization
 from jobctl.sandbox.service import (
     CREDENTIALS_EXPIRED,
     REGION_DISABLED,
     Call,
     Caller,
     Errors,
+    Example,
     Operation,
     SandboxService,
     ServiceError,
@@ -223,6 +224,28 @@ def _assume_role(call: Call) -> dict[str, Any]:
     }
 
 
+def _examples(organization: Organization) -> list[Example]:
+    assumable = organization.assumable()
+    members = [i for i in assumable if i != organization.management.id]
+    if not members:
+        return []
+    role = organization.role_name
+    member = organization.account(members[0])
+    assert member is not None
+    with_id = [organization.account(i) for i in organization.requiring_external_id]
+    needs = next((a for a in with_id if a is not None and a.active and a.role), None)
+    named = f" --role-name {role}" if role != DEFAULT_ROLE else ""
+    listing = f"jobctl iot --accounts {','.join(members[:2])}{named}"
+    if needs is not None:
+        accounts = f"{members[0]},{needs.id}"
+        listing = f"jobctl iot --accounts {accounts}{named} --external-id {needs.external_id}"
+    assume = (
+        f"aws sts assume-role --role-arn arn:aws:iam::{member.id}:role/{role} "
+        f"--role-session-name jobctl"
+    )
+    return [Example(listing, assume)]
+
+
 SANDBOX = SandboxService(
     name="sts",
     botocore_name="sts",
@@ -237,4 +260,5 @@ SANDBOX = SandboxService(
     ),
     global_service=True,
     identify=identify,
+    organization_examples=_examples,
 )
