@@ -27,6 +27,7 @@ from jobctl.sandbox import org as orgs
 from jobctl.sandbox.catalog import SandboxData
 from jobctl.sandbox.faults import Decision, Faults
 from jobctl.sandbox.live import Movement, MovingJob
+from jobctl.sandbox.records import DataError
 from jobctl.sandbox.service import (
     ACCOUNT_ID,
     REGION_DISABLED,
@@ -134,7 +135,23 @@ class Sandbox:
         if jobs_per_service < 0:
             raise ValueError("jobs_per_service must be >= 0")
         self.clock = clocks.resolve(clock)
-        if accounts is None:
+        document = datafile.read(data_file) if data_file is not None else None
+        listed = None
+        if document is not None:
+            try:
+                listed = datafile.organization_accounts(document, self.clock.start)
+            except DataError as exc:
+                raise DataError(f"{data_file}: {exc}") from None
+        if listed is not None:
+            if accounts is not None:
+                raise DataError(
+                    f"{data_file}: the file lists the organization's accounts; "
+                    "leave out accounts (--accounts)"
+                )
+            self.organization = orgs.Organization(
+                tuple(listed), role_name=role_name, credential_ttl=credential_ttl
+            )
+        elif accounts is None:
             self.organization = orgs.Organization.single(
                 self.clock.start, role_name=role_name, credential_ttl=credential_ttl
             )
@@ -157,17 +174,22 @@ class Sandbox:
         self.faults = faults or Faults()
         self.data = SandboxData(region, anchor=self.clock.start)
         self.on_request = on_request
+        # Every account's data; a member's is made on first use (account_data).
+        self._stores: dict[str, SandboxData] = {ACCOUNT_ID: self.data}
+        self._stores_lock = threading.Lock()
         wanted: tuple[str, ...] = ()
-        if data_file is not None:
-            datafile.load(data_file, self.data)
+        self._demo_regions = wanted
+        if document is not None:
+            try:
+                datafile.load_document(document, self.data, self.account_data)
+            except DataError as exc:
+                raise DataError(f"{data_file}: {exc}") from None
         else:
             wanted = regions or (region, *demo.DEMO_REGIONS)
             for name in dict.fromkeys(wanted):
                 demo.populate(self.data, name, jobs_per_service)
         # The members' demo regions (none with a file): made on first use.
         self._demo_regions = tuple(dict.fromkeys(wanted))
-        self._stores: dict[str, SandboxData] = {ACCOUNT_ID: self.data}
-        self._stores_lock = threading.Lock()
         self._identify: Callable[[str, str | None, orgs.Organization], Caller] | None = next(
             (service.identify for service in self.data.catalog if service.identify), None
         )

@@ -4,6 +4,7 @@ AssumeRole, Organizations' ListAccounts, each account's own jobs, made on first 
 from __future__ import annotations
 
 import gc
+import json
 import threading
 import time
 import tracemalloc
@@ -12,6 +13,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from functools import partial
+from pathlib import Path
 
 import boto3
 import pytest
@@ -23,7 +25,7 @@ from botocore.credentials import (
 )
 from botocore.exceptions import ClientError, ParamValidationError
 
-from jobctl.sandbox import Faults, Sandbox
+from jobctl.sandbox import DataError, Faults, Sandbox, SandboxData, datafile
 from jobctl.sandbox.clock import DEMO_ANCHOR
 from jobctl.sandbox.org import ACCOUNT_ID, DEFAULT_EXTERNAL_ID, DEFAULT_ROLE, Organization
 
@@ -542,3 +544,82 @@ def test_expired_from_page_and_server_errors_over_the_query_protocol(org):
     with pytest.raises(ClientError) as excinfo:
         no_retry.get_caller_identity()
     assert (error_code(excinfo), http_status(excinfo)) == ("ExpiredToken", 403)
+
+
+# -- accounts in a data file ----------------------------------------------------------------
+
+ORG_EXAMPLE = Path(__file__).parents[2] / "examples" / "sandbox-organization.json"
+
+
+def test_a_data_file_describes_the_organization_and_each_accounts_jobs():
+    with Sandbox(data_file=ORG_EXAMPLE) as sb:
+        accounts = walk(make_client(sb, "organizations"), "list_accounts", "Accounts")
+        keys = ("Id", "Name", "Status", "State", "JoinedMethod")
+        assert [tuple(a[k] for k in keys) for a in accounts] == [
+            ("123456789012", "acme-management", "ACTIVE", "ACTIVE", "CREATED"),
+            ("210987654321", "acme-payments-prod", "ACTIVE", "ACTIVE", "CREATED"),
+            ("045678901234", "acme-partner-sandbox", "ACTIVE", "ACTIVE", "CREATED"),
+            ("310987654320", "acme-legacy-invited", "ACTIVE", "ACTIVE", "INVITED"),
+            ("411111111110", "acme-closed-2026", "SUSPENDED", "CLOSED", "CREATED"),
+        ]  # fmt: skip
+        assert accounts[1]["JoinedTimestamp"] == datetime(2024, 3, 1, 9, tzinfo=timezone.utc)
+        payments = assume(sb, "210987654321")
+        batch = make_client(sb, "batch", credentials=payments)
+        jobs = batch.list_jobs(jobQueue="settlement-nightly", jobStatus="RUNNING")["jobSummaryList"]
+        assert [j["jobName"] for j in jobs] == ["settle-2026-11-20"]
+        assert jobs[0]["jobArn"].startswith("arn:aws:batch:us-east-1:210987654321:job/")
+        iot = make_client(sb, "iot", credentials=payments, region="eu-west-1")
+        assert [j["jobId"] for j in iot.list_jobs()["jobs"]] == ["rotate-pos-certs"]
+        assert make_client(sb, "iot", credentials=payments).list_jobs()["jobs"] == []
+        assert [j["jobId"] for j in make_client(sb, "iot").list_jobs()["jobs"]] == [
+            "ota-firmware-v3"
+        ]
+        # The partner's role wants its own external ID; the others are denied.
+        assert assume_error(sb, "045678901234", ExternalId=DEFAULT_EXTERNAL_ID)
+        partner = assume(sb, "045678901234", ExternalId="acme-partner-7f3a")
+        snowball = make_client(sb, "snowball", credentials=partner, region="us-west-2")
+        assert len(snowball.list_jobs()["JobListEntries"]) == 1
+        for account in ("310987654320", "411111111110", ACCOUNT_ID):
+            assert assume_error(sb, account).response["Error"]["Code"] == "AccessDenied"
+        assert sb.organization.requiring_external_id == ["045678901234"]
+
+
+@pytest.mark.parametrize(
+    "document, message",
+    [
+        ({"accounts": {"12345": {}}}, "accounts.12345: '12345' is not an account ID (12 digits)"),
+        ({"accounts": {"210987654321": {"Colour": "red"}}},
+         "accounts.210987654321: unknown key(s) Colour"),
+        ({"accounts": {"210987654321": {"Status": "GONE"}}},
+         "accounts.210987654321.Status: 'GONE' is not one of ACTIVE, SUSPENDED, PENDING_CLOSURE"),
+        ({"accounts": {"210987654321": {"role": "yes"}}},
+         "accounts.210987654321.role: expected true or false, got str"),
+        ({"accounts": {"210987654321": {"regions": {"us-east-1": {"iot": {"jobs": [{}]}}}}}},
+         "accounts.210987654321.regions.us-east-1.iot.jobs[0]: missing required field(s)"),
+        ({"regions": {}, "accounts": {ACCOUNT_ID: {"regions": {}}}},
+         "accounts.123456789012.regions: the management account's regions are given at the "
+         "top level already"),
+    ],
+)  # fmt: skip
+def test_a_bad_account_in_a_data_file_names_the_value(tmp_path, document, message):
+    path = tmp_path / "org.json"
+    path.write_text(json.dumps(document))
+    with pytest.raises(DataError) as excinfo:
+        Sandbox(data_file=path)
+    assert str(excinfo.value).startswith(f"{path}: {message}")
+
+
+def test_a_data_file_with_accounts_excludes_generated_ones(tmp_path):
+    with pytest.raises(DataError, match="the file lists the organization's accounts"):
+        Sandbox(data_file=ORG_EXAMPLE, accounts=5)
+    with pytest.raises(DataError, match="describes an organization; load it with Sandbox"):
+        datafile.load(ORG_EXAMPLE, SandboxData())
+    # A file without accounts and a generated organization: the members hold nothing.
+    path = tmp_path / "plain.json"
+    job = {"jobId": "j", "status": "QUEUED", "createdAt": "2026-11-20T10:00:00Z"}
+    path.write_text(json.dumps({"iot": {"jobs": [job]}}))
+    with Sandbox(data_file=path, accounts=4, clock=DEMO_ANCHOR) as sb:
+        member = sb.organization.assumable()[0]
+        assert make_client(sb, "iot", credentials=assume(sb, member)).list_jobs()["jobs"] == []
+        assert [j["jobId"] for j in make_client(sb, "iot").list_jobs()["jobs"]] == ["j"]
+        assert sb.generated_regions() == []
