@@ -97,6 +97,12 @@ class Organization:
         if self.credential_ttl is not None and not self.credential_ttl > 0:
             raise ValueError(f"credential_ttl must be above 0 seconds, not {self.credential_ttl}")
 
+    def __repr__(self) -> str:  # a thousand accounts make a useless repr
+        return (
+            f"Organization({self.id!r}, {len(self.accounts)} accounts, in_use={self.in_use}, "
+            f"role_name={self.role_name!r}, credential_ttl={self.credential_ttl!r})"
+        )
+
     # -- building one ----------------------------------------------------------------------
 
     @classmethod

@@ -311,6 +311,22 @@ def test_a_session_token_that_does_not_match_its_key_is_refused(org):
     assert error_code(excinfo) == "UnrecognizedClientException"
 
 
+def test_credentials_hold_across_restarts_of_the_same_organization_only():
+    with Sandbox(accounts=10, jobs_per_service=3, clock=DEMO_ANCHOR) as first:
+        account = first.organization.assumable()[-1]  # a member a smaller one lacks
+        credentials = assume(first, account)
+        before = make_client(first, "iot", credentials=credentials).list_jobs()["jobs"]
+    with Sandbox(accounts=10, jobs_per_service=3, clock=DEMO_ANCHOR) as again:
+        after = make_client(again, "iot", credentials=credentials).list_jobs()["jobs"]
+        assert after == before and {j["jobArn"].split(":")[4] for j in after} == {account}
+    with Sandbox(accounts=3, jobs_per_service=3, clock=DEMO_ANCHOR) as smaller:
+        assert account not in smaller.organization
+        with pytest.raises(ClientError) as excinfo:
+            make_client(smaller, "iot", credentials=credentials).list_jobs()
+        assert error_code(excinfo) == "UnrecognizedClientException"
+        assert smaller.requests[-1].account == account
+
+
 # -- expiry ---------------------------------------------------------------------------------
 
 

@@ -130,6 +130,8 @@ def identify(access_key: str, token: str | None, organization: Organization) -> 
     payload = _read_token(token) if token else None
     if payload is None or payload.get("k") != access_key or payload.get("a") != account:
         return Caller(account, "", "", access_key, refusal=INVALID_TOKEN)
+    if account not in organization:  # issued by a sandbox of another organization
+        return Caller(account, "", "", access_key, refusal=INVALID_TOKEN)
     role, session = str(payload.get("r")), str(payload.get("s"))
     try:
         expiration = datetime.fromtimestamp(float(payload["e"]), tz=timezone.utc)
