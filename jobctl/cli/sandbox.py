@@ -27,7 +27,8 @@ _FLAG_NAMES = {
     "operations": "--fault-operation",
     "accounts": "--fault-account",
 }
-# The flags that shape an organization: meaningless without --accounts.
+# The flags that shape a generated organization: meaningless without --accounts (a data
+# file's accounts say all this themselves, but for the role's name).
 ORGANIZATION_FLAGS = {
     "suspended": "--suspended",
     "without_role": "--without-role",
@@ -179,7 +180,8 @@ def _fault_options(command: Any) -> Any:
     "--role-name",
     default=DEFAULT_ROLE,
     show_default=True,
-    help="With --accounts: the role the members have (AssumeRole of any other is denied).",
+    help="With --accounts (or --data with accounts): the role the members have (AssumeRole "
+    "of any other is denied).",
 )
 @click.option(
     "--management-role",
@@ -228,6 +230,7 @@ def sandbox(ctx: click.Context, **options: Any) -> None:
             flag
             for name, flag in ORGANIZATION_FLAGS.items()
             if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE
+            and not (name == "role_name" and options["data_file"])
         ]
         if given:
             raise click.UsageError(f"{given[0]} needs --accounts N")
@@ -287,11 +290,12 @@ def _serve(options: dict[str, Any], faults: Faults) -> None:
     from jobctl.sandbox.records import DataError
     from jobctl.sandbox.server import RequestRecord, Sandbox
 
-    organization = options["accounts"] is not None
-
     def log(record: RequestRecord) -> None:
+        # Requests arrive once the sandbox serves: `sb` is bound by then. In an
+        # organization (--accounts or a data file's accounts) each names its account.
         parts = (record.service, record.operation, record.region)
-        where = " ".join(str(p) for p in (*parts, *([record.account] if organization else [])))
+        account = [record.account] if sb.organization.in_use else []
+        where = " ".join(str(p) for p in (*parts, *account))
         outcome = f"{record.status}" + (f" {record.error}" if record.error else "")
         extra = f" [{', '.join(record.faults)}]" if record.faults else ""
         click.echo(f"{record.method} {record.path} {where} -> {outcome}{extra}", err=True)
@@ -349,7 +353,8 @@ def _serve(options: dict[str, Any], faults: Faults) -> None:
             err=True,
         )
         if sb.organization.in_use:
-            click.echo(f"jobctl sandbox: {_organization_line(sb.organization)}", err=True)
+            line = _organization_line(sb.organization, demo=not options["data_file"])
+            click.echo(f"jobctl sandbox: {line}", err=True)
         click.echo(f"jobctl sandbox: serving on {sb.endpoint_url}; press Ctrl-C to stop", err=True)
         while not stop.wait(0.5):
             pass
@@ -394,19 +399,21 @@ def _examples(sb: Any) -> str:
     return "\n".join(lines)
 
 
-def _organization_line(organization: Any) -> str:
+def _organization_line(organization: Any, demo: bool) -> str:
     """How many accounts the organization has, and which of them a client cannot reach."""
     count = len(organization.accounts)
-    roleless = [i for i in organization.without_role if i != organization.management.id]
+    roleless = len([i for i in organization.without_role if i != organization.management.id])
     management = " and the management account" if not organization.management.role else ""
     parts = [
         f"{len(organization.suspended)} suspended",
-        f"{len(roleless)} members{management} without the role {organization.role_name}",
+        f"{roleless} member{'s' if roleless != 1 else ''}{management} without the role "
+        f"{organization.role_name}",
         f"{len(organization.requiring_external_id)} requiring an external ID",
     ]
     ttl = organization.credential_ttl
     lifetime = f"; credentials expire after {ttl:g} s" if ttl else ""
+    made = "; each account's demo data is made on first use" if demo else ""
     return (
         f"organization {organization.id} of {count} account{'s' if count != 1 else ''} "
-        f"({', '.join(parts)}){lifetime}; each account's demo data is made on first use"
+        f"({', '.join(parts)}){lifetime}{made}"
     )

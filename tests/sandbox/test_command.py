@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -17,6 +18,8 @@ from click.testing import CliRunner
 from jobctl.cli import sandbox as command
 from jobctl.cli.sandbox import sandbox
 from jobctl.sandbox import Faults
+
+ORG_EXAMPLE = str(Path(__file__).parents[2] / "examples" / "sandbox-organization.json")
 
 
 def run(*args: str) -> Any:
@@ -239,3 +242,19 @@ def test_an_organization_banner_and_log():
     assert "POST / organizations ListAccounts us-east-1 123456789012 -> 200" in err
     assert f"POST / sts AssumeRole us-east-1 {member} -> 200" in err
     assert credentials["AccessKeyId"].startswith(f"ASIA{member}")
+
+
+def test_a_data_files_organization_takes_the_role_name(monkeypatch):
+    seen: list[dict] = []
+    monkeypatch.setattr(command, "_serve", lambda options, faults: seen.append(options))
+    result = run("--data", ORG_EXAMPLE, "--role-name", "Reader")
+    assert result.exit_code == 0, result.output
+    assert seen[0]["role_name"] == "Reader"
+    result = run("--data", ORG_EXAMPLE, "--suspended", "1")
+    assert result.exit_code == 2 and "--suspended needs --accounts N" in result.stderr
+
+
+def test_a_data_files_organization_excludes_accounts():
+    result = run("--data", ORG_EXAMPLE, "--accounts", "3", "--port", "0")
+    assert result.exit_code == 2
+    assert "the file lists the organization's accounts" in result.stderr
