@@ -381,7 +381,7 @@ class Sandbox:
     def _answer(
         self, record: RequestRecord, route: Route, request: HttpRequest, caller: Caller
     ) -> tuple[HttpResponse, Decision | None]:
-        from jobctl.sandbox import models, paginate, protocols, tokens, wire
+        from jobctl.sandbox import models, protocols, tokens, wire
 
         service, op = self._operations[(route.service, route.operation)]
         pagination: Mapping[str, str] = (
@@ -431,33 +431,48 @@ class Sandbox:
         try:
             self._validate(service, op, record.params, pagination.get("limit_key"), route.protocol)
             if op.answer is not None:
-                answer = op.answer(call)
-                return self._finish(record, protocols.success_response(route, answer), decision)
-            assert op.select is not None, f"{service.name} {op.name} selects nothing"
-            selection = op.select(call)
-            size = record.params.get(pagination["limit_key"]) or op.default_page_size
-            loop = decision.token_loop if decision else None
-            items, next_token = paginate.paginate(
-                (service.name, op.name, view),
-                service.errors,
-                selection,
-                token_text,
-                size,
-                loop,
-            )
+                output = op.answer(call)
+            else:
+                assert op.select is not None, f"{service.name} {op.name} selects nothing"
+                output = self._page(service, op, view, call, token_text, pagination, decision)
         except ServiceError as exc:
             return self._finish(record, error(exc.code, exc.message, exc.status), decision)
-        output: dict[str, Any] = {pagination["result_key"]: items}
-        if next_token:
-            output[pagination["output_token"]] = next_token
         if decision and decision.bad_body == "no-list":
-            del output[pagination["result_key"]]
+            # A 200 without its result: the list (its token kept), or the whole answer.
+            output = {k: v for k, v in output.items() if k != pagination.get("result_key")}
+            if op.answer is not None:
+                output = {}
         response = protocols.success_response(route, output)
         if decision and decision.bad_body == "html":
             response = protocols.HttpResponse(200, {"Content-Type": "text/html"}, HTML_PAGE)
         elif decision and decision.bad_body == "truncated":
             response.body = response.body[: len(response.body) // 2]
         return self._finish(record, response, decision)
+
+    def _page(
+        self,
+        service: SandboxService,
+        op: Operation,
+        view: str,
+        call: Call,
+        token_text: str | None,
+        pagination: Mapping[str, str],
+        decision: Decision | None,
+    ) -> dict[str, Any]:
+        """One page of a listing, as the operation's output."""
+        from jobctl.sandbox import paginate
+
+        assert op.select is not None
+        selection = op.select(call)
+        size = call.params.get(pagination["limit_key"]) or op.default_page_size
+        loop = decision.token_loop if decision else None
+        items, next_token = paginate.paginate(
+            (service.name, op.name, view), service.errors, selection, token_text, size, loop
+        )
+        output: dict[str, Any] = {pagination["result_key"]: items}
+        if next_token:
+            output[pagination["output_token"]] = next_token
+        return output
 
     def _validate(
         self,

@@ -215,8 +215,10 @@ def _assume_role(call: Call) -> dict[str, Any]:
         )
     lifetime = organization.credential_ttl or duration
     expiration = organization.now() + timedelta(seconds=lifetime)
-    if lifetime >= 1:  # AWS's expirations are whole seconds; a test's fraction stays
-        expiration = expiration.replace(microsecond=0)
+    if lifetime >= 1 and expiration.microsecond:
+        # AWS's expirations are whole seconds: round up, never below the lifetime asked
+        # (a test's fraction of a second stays as it is).
+        expiration += timedelta(microseconds=1_000_000 - expiration.microsecond)
     return {
         "Credentials": issue(account_id, name, session, expiration),
         "AssumedRoleUser": {
