@@ -57,11 +57,23 @@ def _list_accounts(call: Call) -> Selection:
         raise ServiceError(
             "AccessDeniedException", "You don't have permissions to access this resource."
         )
-    entries = [
-        ((number,), account_item(organization, account))
-        for number, account in enumerate(organization.accounts)
-    ]
-    return Selection([organization.id], entries)
+    return Selection([organization.id], _entries(organization))
+
+
+# The last organization listed and its entries: its accounts never change, and building
+# ten thousand items for every page of 20 made a walk quadratic.
+_listed: list[tuple[Organization, list[tuple[tuple[int], dict[str, Any]]]]] = []
+
+
+def _entries(organization: Organization) -> list[tuple[tuple[int], dict[str, Any]]]:
+    found = next((entries for known, entries in _listed if known is organization), None)
+    if found is None:
+        found = [
+            ((number,), account_item(organization, account))
+            for number, account in enumerate(organization.accounts)
+        ]
+        _listed[:] = [(organization, found)]
+    return found
 
 
 def _examples(organization: Organization) -> list[Example]:
