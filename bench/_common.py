@@ -130,14 +130,19 @@ def print_machine() -> None:
 
 @contextmanager
 def sandbox(
-    jobs: int, latency_ms: int = 0, regions: Sequence[str] = ("us-east-1",)
+    jobs: int,
+    latency_ms: int = 0,
+    regions: Sequence[str] = ("us-east-1",),
+    accounts: int | None = None,
 ) -> Iterator[str]:
-    """A sandbox with `jobs` demo jobs per service in each region, in its own process (see
-    _serve.py for why); yields its endpoint URL."""
+    """A sandbox with `jobs` demo jobs per service in each region (of each of `accounts`
+    accounts, an organization), in its own process (see _serve.py for why); yields its
+    endpoint URL."""
     started = time.perf_counter()
     serve = str(Path(__file__).with_name("_serve.py"))
     server = subprocess.Popen(
-        [sys.executable, serve, str(jobs), str(latency_ms), ",".join(regions)],
+        [sys.executable, serve, str(jobs), str(latency_ms), ",".join(regions)]
+        + ([str(accounts)] if accounts else []),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,

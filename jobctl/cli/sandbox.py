@@ -7,6 +7,7 @@ The fault flags are generated from the ``Faults`` dataclass, one flag per field.
 
 from __future__ import annotations
 
+import re
 import shlex
 import signal
 import threading
@@ -16,6 +17,7 @@ from typing import Any
 import click
 
 from jobctl.sandbox.faults import Faults
+from jobctl.sandbox.org import DEFAULT_EXTERNAL_ID, DEFAULT_ROLE
 
 DEFAULT_PORT = 4599
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "jobctl-sandbox", "AWS_SECRET_ACCESS_KEY": "sandbox"}
@@ -23,7 +25,33 @@ _FLAG_NAMES = {
     "regions": "--fault-region",
     "services": "--fault-service",
     "operations": "--fault-operation",
+    "accounts": "--fault-account",
 }
+# The flags that shape a generated organization: meaningless without --accounts (a data
+# file's accounts say all this themselves, but for the role's name).
+ORGANIZATION_FLAGS = {
+    "suspended": "--suspended",
+    "without_role": "--without-role",
+    "external_id_accounts": "--external-id-accounts",
+    "external_id": "--external-id",
+    "role_name": "--role-name",
+    "management_role": "--management-role",
+}
+ACCOUNT_ID = re.compile(r"\d{12}")
+# Faults fields whose keyword would collide with another option's (--accounts N).
+_DESTS = {"accounts": "fault_accounts"}
+
+
+def _matching(pattern: str) -> Any:
+    """A callback checking each value of a repeatable flag (--fault-account)."""
+
+    def check(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> Any:
+        bad = [value for value in values if not re.fullmatch(pattern, value)]
+        if bad:
+            raise click.BadParameter(f"{bad[0]!r} is not an account ID (12 digits)")
+        return values
+
+    return check
 
 
 def _fault_options(command: Any) -> Any:
@@ -35,6 +63,8 @@ def _fault_options(command: Any) -> Any:
         choices = spec.metadata.get("choices")
         if isinstance(default, tuple):
             extra |= {"multiple": True, "type": click.Choice(choices) if choices else str}
+            if spec.metadata.get("pattern"):
+                extra["callback"] = _matching(spec.metadata["pattern"])
         elif choices:
             extra["type"] = click.Choice(choices)
         elif isinstance(default, bool):
@@ -44,7 +74,8 @@ def _fault_options(command: Any) -> Any:
         else:
             metavar = "K" if "page" in spec.name else "MS" if spec.name.endswith("_ms") else "N"
             extra |= {"type": click.IntRange(min=0), "metavar": metavar}
-        command = click.option(flag, spec.name, default=default, **extra)(command)
+        dest = _DESTS.get(spec.name, spec.name)
+        command = click.option(flag, dest, default=default, **extra)(command)
     return command
 
 
@@ -104,6 +135,69 @@ def _fault_options(command: Any) -> Any:
     "not allowed account:ListRegions.",
 )
 @click.option(
+    "--accounts",
+    type=click.IntRange(1, 100_000),
+    metavar="N",
+    help="Serve an organization of N accounts: this sandbox's own (the management account, "
+    "whose data is the usual demo data) and N-1 generated members, each with its own demo "
+    "data, made on the first request that reaches an account and region (--jobs per API). "
+    "AssumeRole hands out a member's credentials, ListAccounts lists them. Default: one "
+    "account, in no organization.",
+)
+@click.option(
+    "--suspended",
+    metavar="SHARE|N|IDS",
+    default="5%",
+    show_default=True,
+    callback=lambda ctx, param, value: _selector(value, param),
+    help="With --accounts: the members that are suspended or closed (AssumeRole is denied "
+    "there): a share (5%, 0.05), a count, or comma-separated account IDs.",
+)
+@click.option(
+    "--without-role",
+    metavar="SHARE|N|IDS",
+    default="5%",
+    show_default=True,
+    callback=lambda ctx, param, value: _selector(value, param),
+    help="With --accounts: the members without the role (invited accounts; AssumeRole is "
+    "denied there). The management account has none either, unless --management-role.",
+)
+@click.option(
+    "--external-id-accounts",
+    metavar="SHARE|N|IDS",
+    default="1%",
+    show_default=True,
+    callback=lambda ctx, param, value: _selector(value, param),
+    help="With --accounts: the members whose role requires --external-id.",
+)
+@click.option(
+    "--external-id",
+    default=DEFAULT_EXTERNAL_ID,
+    show_default=True,
+    help="With --accounts: the ExternalId those roles require.",
+)
+@click.option(
+    "--role-name",
+    default=DEFAULT_ROLE,
+    show_default=True,
+    help="With --accounts (or --data with accounts): the role the members have (AssumeRole "
+    "of any other is denied).",
+)
+@click.option(
+    "--management-role",
+    is_flag=True,
+    help="With --accounts: the management account has the role too (AWS creates it only "
+    "in the members it creates).",
+)
+@click.option(
+    "--credential-ttl",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="Make every credential AssumeRole issues expire after SECONDS, whatever "
+    "DurationSeconds asked: requests signed with them then answer ExpiredToken(Exception), "
+    "and botocore's refreshing credentials renew them.",
+)
+@click.option(
     "--print-env",
     is_flag=True,
     help="Print the export lines for --host/--port and exit, without serving.",
@@ -119,7 +213,9 @@ def sandbox(ctx: click.Context, **options: Any) -> None:
     jobs keep moving) or at --clock, or the jobs in --data. Fault flags make it misbehave
     on purpose, for testing clients.
     """
-    fault_values = {f.name: options.pop(f.name) for f in fields(Faults) if f.init}
+    fault_values = {
+        f.name: options.pop(_DESTS.get(f.name, f.name)) for f in fields(Faults) if f.init
+    }
     if options["print_env"]:
         if options["port"] == 0:
             raise click.UsageError("--print-env needs a fixed --port (the default is 4599)")
@@ -129,6 +225,15 @@ def sandbox(ctx: click.Context, **options: Any) -> None:
     source = ctx.get_parameter_source("jobs_per_service")
     if options["data_file"] and source is click.core.ParameterSource.COMMANDLINE:
         raise click.UsageError("--jobs and --data cannot be used together")
+    if options["accounts"] is None:
+        given = [
+            flag
+            for name, flag in ORGANIZATION_FLAGS.items()
+            if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE
+            and not (name == "role_name" and options["data_file"])
+        ]
+        if given:
+            raise click.UsageError(f"{given[0]} needs --accounts N")
     _serve(options, Faults(**fault_values))
 
 
@@ -141,6 +246,31 @@ def _region_list(values: tuple[str, ...]) -> tuple[str, ...]:
     if bad:
         raise click.BadParameter(f"{bad[0]!r} is not a region name (like ap-east-1)")
     return names
+
+
+def _selector(value: str, param: click.Parameter) -> float | int | list[str]:
+    """--suspended 5% | 0.05 | 12 | 210987654321,... : a share, a count or account IDs."""
+    text = value.strip()
+    try:
+        if text.endswith("%"):
+            share = float(text[:-1]) / 100
+        elif "." in text:
+            share = float(text)
+        elif "," in text or ACCOUNT_ID.fullmatch(text):
+            ids = [part.strip() for part in text.split(",") if part.strip()]
+            bad = [i for i in ids if not ACCOUNT_ID.fullmatch(i)]
+            if bad:
+                raise click.BadParameter(f"{bad[0]!r} is not an account ID (12 digits)")
+            return ids
+        else:
+            return int(text)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is neither a share (5%, 0.05), a count nor account IDs"
+        ) from None
+    if not 0 <= share <= 1:
+        raise click.BadParameter(f"a share is from 0% to 100%, not {value!r}")
+    return share
 
 
 def _clock(value: str | None) -> str | None:
@@ -161,7 +291,11 @@ def _serve(options: dict[str, Any], faults: Faults) -> None:
     from jobctl.sandbox.server import RequestRecord, Sandbox
 
     def log(record: RequestRecord) -> None:
-        where = " ".join(str(p) for p in (record.service, record.operation, record.region))
+        # Requests arrive once the sandbox serves: `sb` is bound by then. In an
+        # organization (--accounts or a data file's accounts) each names its account.
+        parts = (record.service, record.operation, record.region)
+        account = [record.account] if sb.organization.in_use else []
+        where = " ".join(str(p) for p in (*parts, *account))
         outcome = f"{record.status}" + (f" {record.error}" if record.error else "")
         extra = f" [{', '.join(record.faults)}]" if record.faults else ""
         click.echo(f"{record.method} {record.path} {where} -> {outcome}{extra}", err=True)
@@ -179,9 +313,19 @@ def _serve(options: dict[str, Any], faults: Faults) -> None:
             move_scale=options["move_scale"],
             disabled_regions=options["disabled_regions"],
             account_api_denied=options["account_api_denied"],
+            accounts=options["accounts"],
+            suspended=options["suspended"],
+            without_role=options["without_role"],
+            external_id_accounts=options["external_id_accounts"],
+            external_id=options["external_id"],
+            role_name=options["role_name"],
+            management_role=options["management_role"],
+            credential_ttl=options["credential_ttl"],
         )
     except DataError as exc:
         raise click.BadParameter(str(exc), param_hint="'--data'") from None
+    except ValueError as exc:  # an organization that cannot be (IDs that are no members)
+        raise click.UsageError(str(exc)) from None
     except ClockError as exc:  # from JOBCTL_SANDBOX_CLOCK or JOBCTL_SANDBOX_MOVE_SCALE
         raise click.UsageError(exc.message) from None
     try:
@@ -208,6 +352,9 @@ def _serve(options: dict[str, Any], faults: Faults) -> None:
             + (f"; {moving} jobs moving (more every few minutes)" if moving else ""),
             err=True,
         )
+        if sb.organization.in_use:
+            line = _organization_line(sb.organization, demo=not options["data_file"])
+            click.echo(f"jobctl sandbox: {line}", err=True)
         click.echo(f"jobctl sandbox: serving on {sb.endpoint_url}; press Ctrl-C to stop", err=True)
         while not stop.wait(0.5):
             pass
@@ -239,7 +386,34 @@ def _examples(sb: Any) -> str:
         if service.examples is not None
         for example in service.examples(parents)
     ]
+    if sb.organization.in_use:
+        examples += [
+            example
+            for service in sb.data.catalog
+            if service.organization_examples is not None
+            for example in service.organization_examples(sb.organization)
+        ]
     lines = ["# Then try, for example:"]
     lines += [f"#   {example.jobctl}" for example in examples]
     lines += [f"#   {example.aws} --endpoint-url {sb.endpoint_url}" for example in examples]
     return "\n".join(lines)
+
+
+def _organization_line(organization: Any, demo: bool) -> str:
+    """How many accounts the organization has, and which of them a client cannot reach."""
+    count = len(organization.accounts)
+    roleless = len([i for i in organization.without_role if i != organization.management.id])
+    management = " and the management account" if not organization.management.role else ""
+    parts = [
+        f"{len(organization.suspended)} suspended",
+        f"{roleless} member{'s' if roleless != 1 else ''}{management} without the role "
+        f"{organization.role_name}",
+        f"{len(organization.requiring_external_id)} requiring an external ID",
+    ]
+    ttl = organization.credential_ttl
+    lifetime = f"; credentials expire after {ttl:g} s" if ttl else ""
+    made = "; each account's demo data is made on first use" if demo else ""
+    return (
+        f"organization {organization.id} of {count} account{'s' if count != 1 else ''} "
+        f"({', '.join(parts)}){lifetime}{made}"
+    )

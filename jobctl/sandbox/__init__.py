@@ -15,10 +15,19 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from jobctl.sandbox.catalog import SandboxData
     from jobctl.sandbox.faults import Faults
+    from jobctl.sandbox.org import OrgAccount, Organization
     from jobctl.sandbox.records import DataError
     from jobctl.sandbox.server import RequestRecord, Sandbox
 
-__all__ = ["DataError", "Faults", "RequestRecord", "Sandbox", "SandboxData"]
+__all__ = [
+    "DataError",
+    "Faults",
+    "OrgAccount",
+    "Organization",
+    "RequestRecord",
+    "Sandbox",
+    "SandboxData",
+]
 
 _HOMES = {
     "Sandbox": "jobctl.sandbox.server",
@@ -26,6 +35,8 @@ _HOMES = {
     "Faults": "jobctl.sandbox.faults",
     "DataError": "jobctl.sandbox.records",
     "SandboxData": "jobctl.sandbox.catalog",
+    "Organization": "jobctl.sandbox.org",
+    "OrgAccount": "jobctl.sandbox.org",
 }
 
 

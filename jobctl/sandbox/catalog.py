@@ -14,7 +14,7 @@ from functools import cache
 from jobctl import registry
 from jobctl.sandbox import clock
 from jobctl.sandbox import services as package
-from jobctl.sandbox.service import SandboxService
+from jobctl.sandbox.service import ACCOUNT_ID, SandboxService
 from jobctl.sandbox.store import Store
 
 
@@ -53,9 +53,16 @@ def service(name: str) -> SandboxService:
 
 
 class SandboxData(Store):
-    """Every region's jobs and their parents, for every API the sandbox serves. ``anchor``
-    is when the data ends (what demo timelines go back from): by default the clock's
-    start, as ``Sandbox`` resolves it (``JOBCTL_SANDBOX_CLOCK``, else now)."""
+    """Every region's jobs and their parents, for every API the sandbox serves, of one
+    account (by default the management account). ``anchor`` is when the data ends (what
+    demo timelines go back from): by default the clock's start, as ``Sandbox`` resolves it
+    (``JOBCTL_SANDBOX_CLOCK``, else now)."""
 
-    def __init__(self, default_region: str = "us-east-1", *, anchor: datetime | None = None):
-        super().__init__(services(), default_region, anchor or clock.resolve().start)
+    def __init__(
+        self,
+        default_region: str = "us-east-1",
+        *,
+        anchor: datetime | None = None,
+        account_id: str = ACCOUNT_ID,
+    ):
+        super().__init__(services(), default_region, anchor or clock.resolve().start, account_id)

@@ -1,11 +1,12 @@
 """Deterministic demo data: each API's module generates its own; this runs them and holds
 the helpers they share.
 
-Each (region, API) draws from its own seeded generator, so regions differ but a run never
-does: the data is the same relative to the moment it ends (the sandbox's clock when it
-started). Status values come from the botocore models, and the busiest parent of every
-API holds each of them at least once, newest jobs in flight and older ones finished, as
-in a real account.
+Each (account, region, API) draws from its own seeded generator, so accounts and regions
+differ but a run never does (the management account's seeds name no account, so its data
+is what it was before accounts): the data is the same relative to the moment it ends (the
+sandbox's clock when it started). Status values come from the botocore models, and the
+busiest parent of every API holds each of them at least once, newest jobs in flight and
+older ones finished, as in a real account.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from jobctl.sandbox import models, records
-from jobctl.sandbox.service import DemoContext, SandboxService
+from jobctl.sandbox.service import ACCOUNT_ID, DemoContext, SandboxService
 
 if TYPE_CHECKING:
     from jobctl.sandbox.store import Store
@@ -27,9 +28,10 @@ DEMO_REGIONS = ("us-east-1", "us-west-2", "eu-west-1")
 
 def populate(data: Store, region: str, jobs_per_service: int) -> None:
     """Fills one region with ``jobs_per_service`` jobs for each API of the catalog."""
+    account = "" if data.account_id == ACCOUNT_ID else f"{data.account_id}/"
     for service in data.catalog:
         if service.demo is not None:
-            rng = random.Random(f"jobctl-sandbox/{region}/{service.name}")
+            rng = random.Random(f"jobctl-sandbox/{account}{region}/{service.name}")
             service.demo(DemoContext(data, region, jobs_per_service, rng, data.anchor))
 
 

@@ -12,6 +12,7 @@ no token), so a retried request hits the same page again.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -22,6 +23,7 @@ from jobctl.sandbox import catalog
 SERVICES = catalog.names()
 OPERATIONS = catalog.operations()
 BAD_BODIES = ("html", "truncated", "no-list")
+ACCOUNT_PATTERN = r"\d{12}"
 TOKEN_LOOPS = ("repeat", "cycle")
 
 
@@ -76,6 +78,12 @@ class Faults:
         "a job listing.",
         choices=OPERATIONS,
     )
+    accounts: tuple[str, ...] = _flag(
+        (),
+        "Only inject faults into requests served for this account ID (repeatable): the "
+        "caller's account, or the account of the role a request assumes.",
+        pattern=ACCOUNT_PATTERN,
+    )
     _seen: int = field(default=0, init=False, repr=False, compare=False)
     _lock: threading.Lock = field(
         default_factory=threading.Lock, init=False, repr=False, compare=False
@@ -88,18 +96,30 @@ class Faults:
             value = _checked(name, value)
         object.__setattr__(self, name, value)
 
-    def applies_to(self, service: str, region: str, operation: str | None = None) -> bool:
+    def applies_to(
+        self,
+        service: str,
+        region: str,
+        operation: str | None = None,
+        account: str | None = None,
+    ) -> bool:
         return (
             (not self.regions or region in self.regions)
             and (not self.services or service in self.services)
             and (not self.operations or operation in self.operations)
+            and (not self.accounts or account in self.accounts)
         )
 
     def decide(
-        self, service: str, region: str, page: int, operation: str | None = None
+        self,
+        service: str,
+        region: str,
+        page: int,
+        operation: str | None = None,
+        account: str | None = None,
     ) -> Decision | None:
         """What to do to one request, or None when the faults do not apply to it."""
-        if not self.applies_to(service, region, operation):
+        if not self.applies_to(service, region, operation, account):
             return None
         with self._lock:
             self._seen += 1
@@ -165,6 +185,10 @@ def _checked(name: str, value: Any) -> Any:
         unknown = [v for v in value if choices and v not in choices]
         if unknown:
             raise ValueError(f"Faults.{name}: unknown {unknown}; choose from {list(choices)}")
+        pattern = spec.metadata.get("pattern")
+        bad = [v for v in value if pattern and not re.fullmatch(pattern, str(v))]
+        if bad:
+            raise ValueError(f"Faults.{name}: {bad} is not an account ID (12 digits)")
         return value
     if choices:
         if value is not None and value not in choices:

@@ -15,7 +15,7 @@ import struct
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -23,22 +23,27 @@ from typing import TYPE_CHECKING, Any
 
 from jobctl.sandbox import clock as clocks
 from jobctl.sandbox import datafile, demo
+from jobctl.sandbox import org as orgs
 from jobctl.sandbox.catalog import SandboxData
 from jobctl.sandbox.faults import Decision, Faults
 from jobctl.sandbox.live import Movement, MovingJob
+from jobctl.sandbox.records import DataError
 from jobctl.sandbox.service import (
+    ACCOUNT_ID,
     REGION_DISABLED,
     Account,
     Call,
+    Caller,
     Operation,
     SandboxService,
     ServiceError,
+    management_caller,
 )
 
 if TYPE_CHECKING:
     from jobctl.sandbox.protocols import HttpRequest, HttpResponse, Route
 
-_CREDENTIAL = re.compile(r"Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/")
+_CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([a-z0-9-]+)/")
 _MAX_RECORDS = 10_000  # a long-running `jobctl sandbox` must not grow without bound
 HTML_PAGE = (
     b"<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1>"
@@ -52,7 +57,9 @@ class _Stopped(Exception):
 
 @dataclass
 class RequestRecord:
-    """One request as the sandbox saw it; ``params`` are boto3's keyword arguments."""
+    """One request as the sandbox saw it; ``params`` are boto3's keyword arguments.
+    ``account`` is the account it was served for (the caller's; for a role assumed in
+    another account, that account), ``caller`` the ARN of who signed it."""
 
     method: str
     path: str
@@ -66,6 +73,8 @@ class RequestRecord:
     error: str | None = None  # the error code answered, if any
     faults: list[str] = field(default_factory=list)
     time: float = field(default_factory=time.time)
+    account: str = ACCOUNT_ID
+    caller: str = ""
 
 
 class Sandbox:
@@ -86,6 +95,14 @@ class Sandbox:
         move_scale: float | None = None,
         disabled_regions: Iterable[str] = (),
         account_api_denied: bool = False,
+        accounts: int | None = None,
+        suspended: orgs.Selector = orgs.SUSPENDED_SHARE,
+        without_role: orgs.Selector = orgs.WITHOUT_ROLE_SHARE,
+        external_id_accounts: orgs.Selector = orgs.EXTERNAL_ID_SHARE,
+        external_id: str = orgs.DEFAULT_EXTERNAL_ID,
+        role_name: str = orgs.DEFAULT_ROLE,
+        management_role: bool = False,
+        credential_ttl: float | None = None,
     ) -> None:
         """``regions`` get demo data (default: ``region``, us-west-2, eu-west-1); other
         regions answer as empty accounts. With ``data_file`` there is no demo data.
@@ -102,23 +119,80 @@ class Sandbox:
         ``disabled_regions`` are regions the account has not enabled: requests signed for
         them get the UnrecognizedClientException AWS answers there, and the Account API's
         ListRegions reports them DISABLED. ``account_api_denied`` answers ListRegions with
-        AccessDeniedException. Both are in ``sb.account``, which may change while serving."""
+        AccessDeniedException. Both are in ``sb.account``, which may change while serving;
+        they hold for every account of the organization.
+
+        ``accounts``: serve an organization of that many accounts (``sb.organization``):
+        the management account (this sandbox's own, whose data is ``sb.data``) and
+        ``accounts - 1`` generated members, each with demo data of its own, made for an
+        account and region on the first request that reaches them (``account_data()``).
+        ``suspended``, ``without_role`` and ``external_id_accounts`` select the members
+        that are suspended, lack the role ``role_name`` or require ``external_id`` to
+        assume it: a share (0.05), a count or account IDs. ``management_role`` gives the
+        management account the role too. ``credential_ttl`` makes every credential
+        AssumeRole issues expire after that many seconds. Without ``accounts`` the
+        sandbox is one account in no organization."""
         if jobs_per_service < 0:
             raise ValueError("jobs_per_service must be >= 0")
         self.clock = clocks.resolve(clock)
+        document = datafile.read(data_file) if data_file is not None else None
+        listed = None
+        if document is not None:
+            try:
+                listed = datafile.organization_accounts(document, self.clock.start)
+            except DataError as exc:
+                raise DataError(f"{data_file}: {exc}") from None
+        if listed is not None:
+            if accounts is not None:
+                raise DataError(
+                    f"{data_file}: the file lists the organization's accounts; "
+                    "leave out accounts (--accounts)"
+                )
+            self.organization = orgs.Organization(
+                tuple(listed), role_name=role_name, credential_ttl=credential_ttl
+            )
+        elif accounts is None:
+            self.organization = orgs.Organization.single(
+                self.clock.start, role_name=role_name, credential_ttl=credential_ttl
+            )
+        else:
+            self.organization = orgs.Organization.generate(
+                accounts,
+                self.clock.start,
+                suspended=suspended,
+                without_role=without_role,
+                external_id_accounts=external_id_accounts,
+                external_id=external_id,
+                management_role=management_role,
+                role_name=role_name,
+                credential_ttl=credential_ttl,
+            )
+        self.jobs_per_service = jobs_per_service
         self.account = Account(_regions(disabled_regions), bool(account_api_denied))
         self.region = region
         self.host, self.port = host, port
         self.faults = faults or Faults()
         self.data = SandboxData(region, anchor=self.clock.start)
         self.on_request = on_request
+        # Every account's data; a member's is made on first use (account_data).
+        self._stores: dict[str, SandboxData] = {ACCOUNT_ID: self.data}
+        self._stores_lock = threading.Lock()
         wanted: tuple[str, ...] = ()
-        if data_file is not None:
-            datafile.load(data_file, self.data)
+        self._demo_regions = wanted
+        if document is not None:
+            try:
+                datafile.load_document(document, self.data, self.account_data)
+            except DataError as exc:
+                raise DataError(f"{data_file}: {exc}") from None
         else:
             wanted = regions or (region, *demo.DEMO_REGIONS)
             for name in dict.fromkeys(wanted):
                 demo.populate(self.data, name, jobs_per_service)
+        # The members' demo regions (none with a file): made on first use.
+        self._demo_regions = tuple(dict.fromkeys(wanted))
+        self._identify: Callable[[str, str | None, orgs.Organization], Caller] | None = next(
+            (service.identify for service in self.data.catalog if service.identify), None
+        )
         self.movement: Movement | None = None
         scale = clocks.move_scale(move_scale)
         # Jobs move in the default region's demo data (none with a file or no jobs).
@@ -211,6 +285,41 @@ class Sandbox:
             self.data.catch_up()
             return self.movement.jobs(service)
 
+    def account_data(self, account_id: str) -> SandboxData:
+        """One account's data (the management account's is ``sb.data``). A member's is
+        made when first asked for, empty; each of its demo regions fills with demo data
+        seeded by the account on its first read or write (a request, or this API)."""
+        found = self._stores.get(account_id)
+        if found is not None:
+            return found
+        if account_id not in self.organization:
+            raise KeyError(f"no account {account_id} in the sandbox's organization")
+        with self._stores_lock:
+            found = self._stores.get(account_id)
+            if found is None:
+                found = SandboxData(self.region, anchor=self.clock.start, account_id=account_id)
+                for region in self._demo_regions:
+                    found.defer(region, self._filler(found))
+                self._stores[account_id] = found
+            return found
+
+    def _filler(self, store: SandboxData) -> Callable[[str], None]:
+        def fill(region: str) -> None:
+            demo.populate(store, region, self.jobs_per_service)
+            gc.freeze()  # long-lived, as the management account's (see __init__)
+
+        return fill
+
+    def generated_regions(self) -> list[tuple[str, str]]:
+        """(account, region) pairs whose demo data has been made: the management
+        account's at start, the members' as requests reached them, in that order."""
+        with self._stores_lock:
+            stores = list(self._stores.values())
+        found = [(ACCOUNT_ID, region) for region in self._demo_regions]
+        for store in stores[1:]:
+            found += [(store.account_id, region) for region in store.filled_regions()]
+        return found
+
     def parents(self, region: str | None = None) -> dict[str, list[Any]]:
         """Discovery: {"amplify": [(appId, branch)...], "amplify-backend": [(appId, env)...],
         "batch": [queue names], "iot-thing-groups": [names]}, busiest parents first."""
@@ -224,8 +333,10 @@ class Sandbox:
 
         found = _CREDENTIAL.search(request.headers.get("authorization", ""))
         record = RequestRecord(
-            request.method, request.path, request.query, found.group(1) if found else self.region
+            request.method, request.path, request.query, found.group(2) if found else self.region
         )
+        caller = self._caller(found.group(1) if found else "", request)
+        record.account, record.caller = caller.account, caller.arn
         with self._records_lock:
             self._records.append(record)
             del self._records[:-_MAX_RECORDS]
@@ -242,6 +353,13 @@ class Sandbox:
             route.protocol,
         )
         service, _ = self._operations[(route.service, route.operation)]
+        if caller.refusal is not None:
+            # Credentials AWS's front door does not accept (expired, or not its own).
+            code, status, message = caller.refusal
+            response = protocols.error_response(
+                route.protocol, service.botocore_name, code, message, status, front_door=True
+            )
+            return self._finish(record, response, None)
         if record.region in self.account.disabled_regions and not service.global_service:
             # AWS's request layer refuses a region the account has not enabled, before
             # the service (and its faults) could answer.
@@ -250,15 +368,25 @@ class Sandbox:
                 route.protocol, None, code, message, status, front_door=True
             )
             return self._finish(record, response, None)
-        return self._answer(record, route, request)
+        return self._answer(record, route, request, caller)
+
+    def _caller(self, access_key: str, request: HttpRequest) -> Caller:
+        """Who signed a request: the service issuing credentials knows its own keys;
+        every other key is the management account's user."""
+        if self._identify is None:
+            return management_caller(access_key)
+        token = request.headers.get("x-amz-security-token")
+        return self._identify(access_key, token, self.organization)
 
     def _answer(
-        self, record: RequestRecord, route: Route, request: HttpRequest
+        self, record: RequestRecord, route: Route, request: HttpRequest, caller: Caller
     ) -> tuple[HttpResponse, Decision | None]:
-        from jobctl.sandbox import models, paginate, protocols, tokens, wire
+        from jobctl.sandbox import models, protocols, tokens, wire
 
         service, op = self._operations[(route.service, route.operation)]
-        pagination = op.pagination or models.paginator_config(service.botocore_name, op.name) or {}
+        pagination: Mapping[str, str] = (
+            op.pagination or models.paginator_config(service.botocore_name, op.name) or {}
+        )
 
         def error(code: str, message: str, status: int) -> HttpResponse:
             return protocols.error_response(
@@ -269,9 +397,11 @@ class Sandbox:
             record.params = protocols.parse_params(route, request)
         except wire.WireError as exc:
             return self._finish(record, error(service.errors.validation, str(exc), 400), None)
-        token_text = record.params.get(pagination["input_token"])
+        if op.account_of is not None:
+            record.account = op.account_of(record.params) or record.account
+        token_text = record.params.get(pagination["input_token"]) if pagination else None
         page = tokens.page_number(token_text)
-        decision = self.faults.decide(service.name, record.region, page, op.name)
+        decision = self.faults.decide(service.name, record.region, page, op.name, record.account)
         if decision:
             record.faults = decision.labels()
             # A sandbox stopping mid-delay drops the request rather than answer it late.
@@ -280,32 +410,38 @@ class Sandbox:
             if decision.error:
                 code, status, message = self._fault_error(decision.error, service, op.name, record)
                 return self._finish(record, error(code, message, status), decision)
+        # The caller's account's data (a key the sandbox issued names a known account).
+        data = self.account_data(caller.account) if caller.account in self.organization else None
+        data = data or self.data
         enabled: list[str] = []
         if service.view is not None:  # only a wider view needs to know every region
             disabled = self.account.disabled_regions
-            enabled = [r for r in self.data.regions() if r not in disabled]
+            enabled = [r for r in data.regions() if r not in disabled]
         view, regions = service.regions_of(record.region, enabled)
-        call = Call(service, self.data, record.region, regions, record.params, self.account)
+        call = Call(
+            service,
+            data,
+            record.region,
+            regions,
+            record.params,
+            self.account,
+            caller,
+            self.organization,
+        )
         try:
-            self._validate(service, op, record.params, pagination["limit_key"])
-            selection = op.select(call)
-            size = record.params.get(pagination["limit_key"]) or op.default_page_size
-            loop = decision.token_loop if decision else None
-            items, next_token = paginate.paginate(
-                (service.name, op.name, view),
-                service.errors,
-                selection,
-                token_text,
-                size,
-                loop,
-            )
+            self._validate(service, op, record.params, pagination.get("limit_key"), route.protocol)
+            if op.answer is not None:
+                output = op.answer(call)
+            else:
+                assert op.select is not None, f"{service.name} {op.name} selects nothing"
+                output = self._page(service, op, view, call, token_text, pagination, decision)
         except ServiceError as exc:
             return self._finish(record, error(exc.code, exc.message, exc.status), decision)
-        output: dict[str, Any] = {pagination["result_key"]: items}
-        if next_token:
-            output[pagination["output_token"]] = next_token
         if decision and decision.bad_body == "no-list":
-            del output[pagination["result_key"]]
+            # A 200 without its result: the list (its token kept), or the whole answer.
+            output = {k: v for k, v in output.items() if k != pagination.get("result_key")}
+            if op.answer is not None:
+                output = {}
         response = protocols.success_response(route, output)
         if decision and decision.bad_body == "html":
             response = protocols.HttpResponse(200, {"Content-Type": "text/html"}, HTML_PAGE)
@@ -313,14 +449,44 @@ class Sandbox:
             response.body = response.body[: len(response.body) // 2]
         return self._finish(record, response, decision)
 
+    def _page(
+        self,
+        service: SandboxService,
+        op: Operation,
+        view: str,
+        call: Call,
+        token_text: str | None,
+        pagination: Mapping[str, str],
+        decision: Decision | None,
+    ) -> dict[str, Any]:
+        """One page of a listing, as the operation's output."""
+        from jobctl.sandbox import paginate
+
+        assert op.select is not None
+        selection = op.select(call)
+        size = call.params.get(pagination["limit_key"]) or op.default_page_size
+        loop = decision.token_loop if decision else None
+        items, next_token = paginate.paginate(
+            (service.name, op.name, view), service.errors, selection, token_text, size, loop
+        )
+        output: dict[str, Any] = {pagination["result_key"]: items}
+        if next_token:
+            output[pagination["output_token"]] = next_token
+        return output
+
     def _validate(
-        self, service: SandboxService, op: Operation, params: dict[str, Any], limit_key: str
+        self,
+        service: SandboxService,
+        op: Operation,
+        params: dict[str, Any],
+        limit_key: str | None,
+        protocol: str,
     ) -> None:
         from jobctl.sandbox import models, wire
 
         shape = models.operation_model(service.botocore_name, op.name).input_shape
-        problems = wire.validate(params, shape) if shape is not None else []
-        size = params.get(limit_key)
+        problems = wire.validate(params, shape, protocol) if shape is not None else []
+        size = params.get(limit_key) if limit_key else None
         if (
             op.page_limits
             and size is not None
@@ -338,13 +504,14 @@ class Sandbox:
         self, kind: str, service: SandboxService, operation: str, record: RequestRecord
     ) -> tuple[str, int, str]:
         from jobctl.sandbox.paginate import invalid_token
-        from jobctl.sandbox.service import ACCOUNT_ID, AUTH_ERRORS
+        from jobctl.sandbox.service import AUTH_ERRORS
 
         if kind in AUTH_ERRORS:
             code, status, template = AUTH_ERRORS[kind]
             prefix = service.botocore_name
             message = template.format(
-                account=ACCOUNT_ID,
+                caller=record.caller,
+                account=record.account,
                 action=f"{prefix}:{operation}",
                 prefix=prefix,
                 region=record.region,
@@ -363,7 +530,7 @@ class Sandbox:
         record.status = response.status
         if response.status >= 300:
             header = response.headers.get("x-amzn-ErrorType", "").split(":")[0]
-            record.error = header or _error_code(response) or "Unknown"
+            record.error = response.error or header or _error_code(response) or "Unknown"
         if self.on_request is not None:
             self.on_request(record)
         return response, decision
@@ -457,7 +624,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(response.status)
         for name, value in response.headers.items():
             self.send_header(name, value)
-        self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
+        if "x-amzn-RequestId" not in response.headers:
+            self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
         self.send_header("Content-Length", str(len(response.body)))
         self.end_headers()
         if decision is not None and decision.reset:

@@ -19,9 +19,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from jobctl.sandbox.org import ACCOUNT_ID as ACCOUNT_ID
+from jobctl.sandbox.org import Organization
 from jobctl.sandbox.wire import timestamp_millis
 
-ACCOUNT_ID = "123456789012"
+# The principal behind the sandbox's own keys (and any key it did not issue).
+MANAGEMENT_USER = f"arn:aws:iam::{ACCOUNT_ID}:user/sandbox"
+MANAGEMENT_USER_ID = "AIDAJOBCTLSANDBOXUSER"
 
 # Errors that come from the AWS front door rather than the service, the same everywhere.
 AUTH_ERRORS = {
@@ -33,10 +37,16 @@ AUTH_ERRORS = {
     "access-denied": (
         "AccessDeniedException",
         403,
-        "User: arn:aws:iam::{account}:user/sandbox is not authorized to perform: "
+        "User: {caller} is not authorized to perform: "
         "{action} on resource: arn:aws:{prefix}:{region}:{account}:*",
     ),
 }
+# Credentials that were issued but no longer hold, whatever the region.
+CREDENTIALS_EXPIRED = (
+    "ExpiredTokenException",
+    403,
+    "The security token included in the request is expired",
+)
 # What every AWS front door answers for a region the account has not enabled (an opt-in
 # region): the credentials are not valid there. JSON protocols name it in a coral namespace.
 REGION_DISABLED = (
@@ -57,7 +67,10 @@ class StoredJob:
 
 class Store(Protocol):
     """What a service module may use of the sandbox's store (jobctl.sandbox.store), named
-    here so this module, below the store, need not import it."""
+    here so this module, below the store, need not import it. A store holds one account's
+    data: ``account_id`` is the account its ARNs name."""
+
+    account_id: str
 
     def stored_jobs(self, service: str, region: str, parent: Any) -> list[StoredJob]: ...
 
@@ -72,6 +85,32 @@ class Store(Protocol):
     ) -> dict[str, Any]: ...
 
     def api_for(self, kind: str, resource: dict[str, Any]) -> str: ...
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who signed a request: the account it is served for and the principal's ARN. A
+    ``refusal`` (code, status, message) is what AWS's front door answers instead, for
+    credentials it does not accept (expired, or a session token that does not match)."""
+
+    account: str
+    arn: str
+    user_id: str
+    access_key: str = ""
+    role: str | None = None  # an assumed role's name
+    session: str | None = None  # its session name
+    expiration: datetime | None = None
+    refusal: tuple[str, int, str] | None = None
+
+    @property
+    def assumed(self) -> bool:
+        return self.role is not None
+
+
+def management_caller(access_key: str = "") -> Caller:
+    """The principal of every key the sandbox did not issue: a user of the management
+    account (any access key will do, as always)."""
+    return Caller(ACCOUNT_ID, MANAGEMENT_USER, MANAGEMENT_USER_ID, access_key)
 
 
 class ServiceError(Exception):
@@ -113,6 +152,8 @@ class Call:
     regions: tuple[str, ...]  # the regions its listing reads (the region, or a view)
     params: dict[str, Any]
     account: Account
+    caller: Caller = field(default_factory=management_caller)
+    organization: Organization | None = None
 
     def invalid(self, message: str) -> ServiceError:
         return ServiceError(self.service.errors.validation, message)
@@ -154,15 +195,21 @@ class Account:
 
 @dataclass(frozen=True)
 class Operation:
-    """One served operation: what it selects, and its page sizes."""
+    """One served operation: what it selects, and its page sizes; or, for an operation
+    that lists nothing (``answer``), its whole output."""
 
     name: str
-    select: Callable[[Call], Selection]
-    default_page_size: int
+    select: Callable[[Call], Selection] | None = None
+    default_page_size: int = 0
     # Only where the model states no bounds but the API documents them.
     page_limits: tuple[int, int] | None = None
     # Only where botocore has no paginator for the operation.
     pagination: Mapping[str, str] | None = None
+    # An operation that is no listing: its output (boto3 member names) for a call.
+    answer: Callable[[Call], dict[str, Any]] | None = None
+    # The account a request reaches when it is not the caller's (a role assumed in another
+    # account): what the request log records and faults are scoped by.
+    account_of: Callable[[Mapping[str, Any]], str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -177,8 +224,9 @@ class Kind:
     # Where its item shape lives: (botocore service, operation, result member); None for
     # resources no served operation returns (IoT thing groups).
     shape: tuple[str, str, str] | None
-    # The members the service always returns, derived: (item, region, container) → item.
-    complete: Callable[[dict[str, Any], str, dict[str, Any] | None, datetime], dict[str, Any]]
+    # The members the service always returns, derived: (item, region, container, anchor,
+    # account) → item.
+    complete: Callable[[dict[str, Any], str, dict[str, Any] | None, datetime, str], dict[str, Any]]
     container: str | None = None
     keep_existing: bool = False  # adding an existing one keeps it (a thing group's ID)
 
@@ -208,6 +256,11 @@ class JobPlace:
     meta: dict[str, Any]  # what the API filters on but does not return
     anchor: datetime  # the sandbox's start: the default time of what is created
 
+    @property
+    def account(self) -> str:
+        """The account the job belongs to (what its ARN names)."""
+        return self.data.account_id
+
 
 @dataclass
 class DemoContext:
@@ -219,6 +272,11 @@ class DemoContext:
     count: int
     rng: random.Random
     anchor: datetime
+
+    @property
+    def account(self) -> str:
+        """The account being filled (what ARNs name)."""
+        return self.data.account_id
 
     def timeline(self, count: int, minutes: tuple[int, int]) -> list[datetime]:
         """``count`` creation times, newest first, going back from the anchor."""
@@ -256,6 +314,10 @@ class MoveContext:
     number: int  # the job's number among the API's moving jobs, from 0
     existing: int  # how many jobs the parent held before anything moved
     at: Callable[[float], datetime]
+
+    @property
+    def account(self) -> str:
+        return self.data.account_id
 
 
 @dataclass(frozen=True)
@@ -300,12 +362,17 @@ class SandboxService:
     section: Section | None = None
     moving: Callable[[MoveContext], Moving] | None = None
     examples: Callable[[Mapping[str, list[Any]]], list[Example]] | None = None
+    # The commands it suggests when the sandbox serves an organization of accounts.
+    organization_examples: Callable[[Organization], list[Example]] | None = None
     # The regions a request signed for one region lists, and the name of that view (the
     # region itself unless the API documents a wider one: Snowball's US regions).
     view: Callable[[str, Sequence[str]], tuple[str, tuple[str, ...]]] | None = None
     # Parent-like lists the module adds to ``parents()`` ({"iot-thing-groups": [...]}).
     extra_parents: Callable[[Store, str], dict[str, list[Any]]] | None = None
     global_service: bool = False  # served whatever region is signed (the Account API)
+    # Who signed a request, from its access key ID and session token: the service that
+    # issues temporary credentials knows which are its own (and for which account).
+    identify: Callable[[str, str | None, Organization], Caller] | None = None
 
     def operation(self, name: str) -> Operation:
         for op in self.operations:

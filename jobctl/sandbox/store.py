@@ -10,6 +10,11 @@ Writers replace item dicts instead of mutating them, so a response being seriali
 server thread never sees a half-updated job. ``region=None`` always means the default
 region; ``parent=None`` in a lookup means "any parent" (and an ID found under more than
 one parent is an error asking for one).
+
+A store holds one account's data (``account_id``, what ARNs name). A region may be
+*deferred* (``defer``): its data is made by a filler on the first read or write that
+reaches it, under the store's lock, so an organization of many accounts makes only the
+account-regions that requests reach.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from typing import Any
 
 from jobctl.sandbox import records
 from jobctl.sandbox.records import DataError
-from jobctl.sandbox.service import JobPlace, Kind, SandboxService, StoredJob
+from jobctl.sandbox.service import ACCOUNT_ID, JobPlace, Kind, SandboxService, StoredJob
 
 
 @dataclass
@@ -40,11 +45,16 @@ class Store:
     """Every region's data, for the APIs of ``catalog``."""
 
     def __init__(
-        self, catalog: Sequence[SandboxService], default_region: str, anchor: datetime
+        self,
+        catalog: Sequence[SandboxService],
+        default_region: str,
+        anchor: datetime,
+        account_id: str = ACCOUNT_ID,
     ) -> None:
         self.catalog = tuple(catalog)
         self.default_region = default_region
         self.anchor = anchor  # when the sandbox started: the default time of what is made
+        self.account_id = account_id
         self.lock = threading.RLock()
         # Called before every read or write (the moving jobs catch up with the clock).
         self.ticker: Callable[[], None] | None = None
@@ -52,6 +62,9 @@ class Store:
         self._services = {service.name: service for service in self.catalog}
         self._kinds = {kind.name: kind for service in self.catalog for kind in service.kinds}
         self._regions: dict[str, RegionData] = {}
+        # Regions whose data is made on first use: region → filler(region).
+        self._deferred: dict[str, Callable[[str], None]] = {}
+        self._filled: list[str] = []
 
     # -- the catalog -----------------------------------------------------------------------
 
@@ -79,15 +92,43 @@ class Store:
     # -- reading -------------------------------------------------------------------------
 
     def regions(self) -> list[str]:
-        """Regions that hold any data, default region first."""
+        """Regions that hold any data (deferred ones count: they will), default first."""
         with self.lock:
             self._tick()
             names = [name for name, data in self._regions.items() if not data.empty()]
+            names += [name for name in self._deferred if name not in names]
         return sorted(names, key=lambda r: (r != self.default_region, r))
 
     def region(self, name: str | None) -> RegionData:
         """A region's data; an unknown region reads as empty (writers use ``_region_for``)."""
-        return self._regions.get(name or self.default_region) or RegionData()
+        name = name or self.default_region
+        if name in self._deferred:
+            self._fill(name)
+        return self._regions.get(name) or RegionData()
+
+    # -- deferred regions ------------------------------------------------------------------
+
+    def defer(self, region: str, fill: Callable[[str], None]) -> None:
+        """Makes ``fill(region)`` fill the region on its first use rather than now."""
+        with self.lock:
+            self._deferred[region] = fill
+
+    def filled_regions(self) -> list[str]:
+        """The deferred regions made so far, in the order they were made."""
+        with self.lock:
+            return list(self._filled)
+
+    def deferred_regions(self) -> list[str]:
+        """The deferred regions nothing has reached yet: they hold nothing so far."""
+        with self.lock:
+            return list(self._deferred)
+
+    def _fill(self, region: str) -> None:
+        with self.lock:  # reentrant: the filler writes through this store
+            fill = self._deferred.pop(region, None)
+            if fill is not None:
+                self._filled.append(region)
+                fill(region)
 
     def resources(self, kind: str, *, region: str | None = None) -> dict[Any, dict[str, Any]]:
         """The resources of one kind (a copy of the mapping), key → item, in order added."""
@@ -186,7 +227,7 @@ class Store:
             existing = self._region_for(region).resources.setdefault(kind, {})
             if spec.keep_existing and key in existing:
                 return existing[key]
-            existing[key] = spec.complete(value, region, container, self.anchor)
+            existing[key] = spec.complete(value, region, container, self.anchor, self.account_id)
             return existing[key]
 
     # -- jobs ----------------------------------------------------------------------------
@@ -291,7 +332,10 @@ class Store:
             self._ticking = False
 
     def _region_for(self, region: str | None) -> RegionData:
-        return self._regions.setdefault(region or self.default_region, RegionData())
+        name = region or self.default_region
+        if name in self._deferred:
+            self._fill(name)
+        return self._regions.setdefault(name, RegionData())
 
     def _ensure_parent(self, spec: SandboxService, key: Any, region: str) -> None:
         place = spec.parent

@@ -175,25 +175,35 @@ def _integer(value: Any, path: str) -> int:
     raise WireError(f"{path}: expected an integer, got {value!r}")
 
 
-def validate(params: dict[str, Any], shape: Shape) -> list[str]:
-    """Constraint violations in the wording AWS's validation layer uses."""
+def validate(params: dict[str, Any], shape: Shape, protocol: str = "json") -> list[str]:
+    """Constraint violations in the wording AWS's validation layer uses. The query
+    protocol's services name a member in lower camel case ('durationSeconds')."""
     problems: list[str] = []
-    _check_structure(params, shape, "", problems)
+    _check_structure(params, shape, "", problems, protocol == "query")
     return problems
 
 
-def _check_structure(value: dict[str, Any], shape: Shape, path: str, out: list[str]) -> None:
+def _label(path: str, name: str, member: Shape, lower: bool) -> str:
+    wire = wire_name(name, member)
+    if lower and not path:
+        wire = wire[:1].lower() + wire[1:]
+    return f"{path}{wire}"
+
+
+def _check_structure(
+    value: dict[str, Any], shape: Shape, path: str, out: list[str], lower: bool = False
+) -> None:
     for name in shape.required_members:  # type: ignore[attr-defined]
         if value.get(name) is None:
             member = shape.members[name]  # type: ignore[attr-defined]
-            label = f"{path}{wire_name(name, member)}"
+            label = _label(path, name, member, lower)
             out.append(
                 f"Value null at '{label}' failed to satisfy constraint: Member must not be null"
             )
     for name, item in value.items():
         member = shape.members.get(name)  # type: ignore[attr-defined]
         if member is not None and item is not None:
-            _check_value(item, member, f"{path}{wire_name(name, member)}", out)
+            _check_value(item, member, _label(path, name, member, lower), out)
 
 
 def _check_value(value: Any, shape: Shape, label: str, out: list[str]) -> None:

@@ -22,14 +22,22 @@ def make_client(
     *,
     region: str = "us-east-1",
     protocol: str | None = None,
+    credentials: dict[str, Any] | None = None,
     **config: Any,
 ) -> Any:
-    """A boto3 client for the sandbox; ``protocol`` forces one of the model's protocols."""
+    """A boto3 client for the sandbox; ``protocol`` forces one of the model's protocols,
+    ``credentials`` (an AssumeRole answer's Credentials) sign as that role session."""
+    keys = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+    if credentials is not None:
+        keys = {
+            "aws_access_key_id": credentials["AccessKeyId"],
+            "aws_secret_access_key": credentials["SecretAccessKey"],
+            "aws_session_token": credentials["SessionToken"],
+        }
     boto = boto3.Session(
         botocore_session=_session(service if protocol else None, protocol),
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
         region_name=region,
+        **keys,
     )
     config.setdefault("retries", {"mode": "standard", "total_max_attempts": 3})
     config.setdefault("connect_timeout", 5)
@@ -63,6 +71,20 @@ def _force_protocol(session: Any, service: str, protocol: str) -> None:
         return data
 
     loader.load_service_model = load
+
+
+def assume(
+    sandbox: Sandbox,
+    account: str,
+    role: str = "OrganizationAccountAccessRole",
+    **kwargs: Any,
+) -> dict[str, Any]:
+    """Credentials for the organization's role in ``account``, as the management account
+    gets them (AssumeRole's Credentials)."""
+    sts = make_client(sandbox, "sts")
+    arn = f"arn:aws:iam::{account}:role/{role}"
+    answer = sts.assume_role(RoleArn=arn, RoleSessionName="jobctl-test", **kwargs)
+    return answer["Credentials"]
 
 
 def walk(client: Any, operation: str, result_key: str, **kwargs: Any) -> list[dict[str, Any]]:

@@ -79,3 +79,43 @@ def test_every_list_command(shared):
     every = [r for r in sb.requests if r.service == "batch-jobs" and r.params.get("filters")]
     assert len(every) == -(-len(expected["batch-jobs-every"]) // 40) > 1
     assert all(r.status == 200 for r in sb.requests)
+
+
+def test_an_organization_through_the_cli():
+    """sts get-caller-identity, organizations list-accounts (the CLI pages through it),
+    sts assume-role, and a listing with the role's credentials in the environment."""
+    from jobctl.sandbox import Sandbox
+    from jobctl.sandbox.org import ACCOUNT_ID
+
+    with Sandbox(accounts=45, jobs_per_service=5) as sb:
+        env_vars = {**os.environ, "AWS_DEFAULT_REGION": "us-east-1", "AWS_PAGER": ""}
+
+        def aws(*args: str, env: dict[str, str] = env_vars) -> dict:
+            done = subprocess.run(
+                [str(AWS), *args, "--endpoint-url", sb.endpoint_url, "--output", "json"],
+                capture_output=True, text=True, timeout=60, env=env,
+            )  # fmt: skip
+            assert done.returncode == 0, done.stderr
+            return json.loads(done.stdout)
+
+        identity = aws("sts", "get-caller-identity")
+        assert identity["Account"] == ACCOUNT_ID
+        assert identity["Arn"] == f"arn:aws:iam::{ACCOUNT_ID}:user/sandbox"
+        accounts = aws("organizations", "list-accounts")["Accounts"]
+        assert [a["Id"] for a in accounts] == sb.organization.ids
+        assert len([r for r in sb.requests if r.operation == "ListAccounts"]) == 3  # 20 a page
+        member = sb.organization.assumable()[2]
+        role = f"arn:aws:iam::{member}:role/OrganizationAccountAccessRole"
+        credentials = aws("sts", "assume-role", "--role-arn", role, "--role-session-name", "cli")[
+            "Credentials"
+        ]
+        assumed = {
+            **env_vars,
+            "AWS_ACCESS_KEY_ID": credentials["AccessKeyId"],
+            "AWS_SECRET_ACCESS_KEY": credentials["SecretAccessKey"],
+            "AWS_SESSION_TOKEN": credentials["SessionToken"],
+        }
+        assert aws("sts", "get-caller-identity", env=assumed)["Account"] == member
+        jobs = aws("iot", "list-jobs", env=assumed)["jobs"]
+        assert jobs and all(f":{member}:job/" in job["jobArn"] for job in jobs)
+        assert sb.requests[-1].account == member

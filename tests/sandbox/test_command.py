@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -17,6 +18,8 @@ from click.testing import CliRunner
 from jobctl.cli import sandbox as command
 from jobctl.cli.sandbox import sandbox
 from jobctl.sandbox import Faults
+
+ORG_EXAMPLE = str(Path(__file__).parents[2] / "examples" / "sandbox-organization.json")
 
 
 def run(*args: str) -> Any:
@@ -33,6 +36,9 @@ def test_help_lists_every_fault_flag():
         "--expired-from-page", "--access-denied", "--fault-region", "--fault-service",
         "--fault-operation", "--print-env", "--port", "--jobs", "--data", "--region",
         "--clock", "--move-scale", "--disabled-regions", "--account-api-denied",
+        "--accounts N", "--suspended SHARE|N|IDS", "--without-role", "--external-id-accounts",
+        "--external-id", "--role-name", "--management-role", "--credential-ttl SECONDS",
+        "--fault-account",
     ):  # fmt: skip
         assert flag in result.output, flag
 
@@ -155,3 +161,100 @@ def test_python_m_jobctl_sandbox_gives_one_line_usage_errors():
     [line] = run.stderr.splitlines()
     assert line.startswith("jobctl: sandbox: Invalid value for '--port': 'x'")
     assert line.endswith("(see 'jobctl sandbox --help')")
+
+
+def test_organization_flags_need_accounts_and_are_checked():
+    result = run("--suspended", "10%", "--port", "0")
+    assert result.exit_code == 2
+    assert "--suspended needs --accounts N" in result.stderr
+    result = run("--accounts", "5", "--fault-account", "12345", "--port", "0")
+    assert result.exit_code == 2
+    assert "'12345' is not an account ID (12 digits)" in result.stderr
+    result = run("--accounts", "5", "--without-role", "lots", "--port", "0")
+    assert result.exit_code == 2
+    assert "neither a share (5%, 0.05), a count nor account IDs" in result.stderr
+    result = run("--accounts", "5", "--suspended", "999999999999", "--port", "0")
+    assert result.exit_code == 2
+    assert "999999999999 is no member account of the organization" in result.stderr
+
+
+def test_organization_flags_reach_the_sandbox(monkeypatch):
+    seen: list[tuple[dict, Faults]] = []
+    monkeypatch.setattr(command, "_serve", lambda options, faults: seen.append((options, faults)))
+    result = run(
+        "--accounts", "300", "--suspended", "2%", "--without-role", "7",
+        "--external-id-accounts", "210987654321,012345678901", "--external-id", "xyz-1",
+        "--role-name", "JobctlReader", "--management-role", "--credential-ttl", "2.5",
+        "--fault-account", "210987654321", "--throttle-every", "2",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    ((options, faults),) = seen
+    assert {k: options[k] for k in command.ORGANIZATION_FLAGS} | {
+        "accounts": options["accounts"],
+        "credential_ttl": options["credential_ttl"],
+    } == {
+        "accounts": 300, "suspended": 0.02, "without_role": 7,
+        "external_id_accounts": ["210987654321", "012345678901"], "external_id": "xyz-1",
+        "role_name": "JobctlReader", "management_role": True, "credential_ttl": 2.5,
+    }  # fmt: skip
+    assert faults == Faults(throttle_every=2, accounts=("210987654321",))
+
+
+def test_an_organization_banner_and_log():
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jobctl.sandbox", "--port", "0", "--jobs", "2",
+         "--accounts", "40", "--credential-ttl", "600"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        banner = []
+        for line in process.stdout:
+            banner.append(line)
+            if line.startswith("#   aws sts assume-role"):  # the last line of the banner
+                break
+        url = next(line for line in banner if "AWS_ENDPOINT_URL" in line).split("=", 1)[1].strip()
+        assert "#   jobctl all --accounts all --region us-east-1,us-west-2 --summary\n" in banner
+        assert f"#   aws organizations list-accounts --endpoint-url {url}\n" in banner
+        session = boto3.Session(
+            aws_access_key_id="jobctl-sandbox", aws_secret_access_key="sandbox",
+            region_name="us-east-1",
+        )  # fmt: skip
+        accounts = session.client("organizations", endpoint_url=url).list_accounts()
+        member = accounts["Accounts"][1]["Id"]
+        sts = session.client("sts", endpoint_url=url)
+        credentials = sts.assume_role(
+            RoleArn=f"arn:aws:iam::{member}:role/OrganizationAccountAccessRole",
+            RoleSessionName="banner",
+        )["Credentials"]
+        process.send_signal(signal.SIGTERM)
+        rest, err = process.communicate(timeout=10)
+        assert rest == ""
+    finally:
+        process.kill()
+    assert process.returncode == 0
+    assert (
+        "jobctl sandbox: organization o-jobctlsandbox of 40 accounts (2 suspended, "
+        "2 members and the management account without the role OrganizationAccountAccessRole, "
+        "0 requiring an external ID); credentials expire after 600 s" in err
+    )
+    assert "POST / organizations ListAccounts us-east-1 123456789012 -> 200" in err
+    assert f"POST / sts AssumeRole us-east-1 {member} -> 200" in err
+    assert credentials["AccessKeyId"].startswith(f"ASIA{member}")
+
+
+def test_a_data_files_organization_takes_the_role_name(monkeypatch):
+    seen: list[dict] = []
+    monkeypatch.setattr(command, "_serve", lambda options, faults: seen.append(options))
+    result = run("--data", ORG_EXAMPLE, "--role-name", "Reader")
+    assert result.exit_code == 0, result.output
+    assert seen[0]["role_name"] == "Reader"
+    result = run("--data", ORG_EXAMPLE, "--suspended", "1")
+    assert result.exit_code == 2 and "--suspended needs --accounts N" in result.stderr
+
+
+def test_a_data_files_organization_excludes_accounts():
+    result = run("--data", ORG_EXAMPLE, "--accounts", "3", "--port", "0")
+    assert result.exit_code == 2
+    assert "the file lists the organization's accounts" in result.stderr

@@ -21,7 +21,7 @@ GENERIC = sorted(SANDBOX.glob("*.py"))
 # Low to high: a module may import its own layer and the ones below. `services` stands for
 # every module of jobctl/sandbox/services/.
 LAYERS = [
-    {"wire", "tokens", "models", "clock", "records", "protocols"},
+    {"wire", "tokens", "models", "clock", "records", "protocols", "query", "org"},
     {"service"},
     {"store"},
     {"paginate", "demo", "datafile", "live"},

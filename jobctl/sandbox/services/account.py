@@ -5,8 +5,9 @@ Every region of botocore's `aws` partition is listed: those enabled for every ac
 (launched before March 2019) as ENABLED_BY_DEFAULT, the opt-in ones as ENABLED, and the
 sandbox's disabled regions (``Sandbox(disabled_regions=...)``, ``--disabled-regions``) as
 DISABLED; requests signed for those are refused as AWS refuses them (see
-``service.REGION_DISABLED``). The Account API itself is global: it answers whatever
-region a request is signed for. ``Sandbox(account_api_denied=True)``
+``service.REGION_DISABLED``). Every account of the organization has the same regions; the
+management account may ask for a member's (``AccountId``). The Account API itself is
+global: it answers whatever region a request is signed for. ``Sandbox(account_api_denied=True)``
 (``--account-api-denied``) answers AccessDeniedException, as for a caller whose policy
 does not allow account:ListRegions, so a client's fallback can be tested.
 """
@@ -63,22 +64,32 @@ def opt_status(region: str, disabled: frozenset[str]) -> str:
 
 def _list_regions(call: Call) -> Selection:
     params = call.params
+    own = call.caller.account
     if call.account.regions_api_denied:
         raise ServiceError(
             "AccessDeniedException",
-            f"User: arn:aws:iam::{ACCOUNT_ID}:user/sandbox is not authorized to perform: "
-            f"account:ListRegions on resource: arn:aws:account::{ACCOUNT_ID}:account",
+            f"User: {call.caller.arn} is not authorized to perform: "
+            f"account:ListRegions on resource: arn:aws:account::{own}:account",
             403,
         )
     account = params.get("AccountId")
-    if account == ACCOUNT_ID:
+    if account == own:
         raise call.invalid(
             "The management account can't specify its own AccountId; call the operation without it."
         )
-    if account is not None:
+    organization = call.organization
+    member = (
+        organization is not None
+        and organization.in_use
+        and own == ACCOUNT_ID
+        and account in organization
+    )
+    if account is not None and not member:
+        # Only an organization's management account may name another account (one of
+        # its members); every account's regions are the sandbox's.
         raise ServiceError(
             "AccessDeniedException",
-            f"The account {ACCOUNT_ID} is not the management account of an organization "
+            f"The account {own} is not the management account of an organization "
             f"that holds {account}.",
             403,
         )

@@ -17,7 +17,6 @@ from urllib.parse import quote
 from jobctl.sandbox import datafile, demo
 from jobctl.sandbox.records import DataError
 from jobctl.sandbox.service import (
-    ACCOUNT_ID,
     Call,
     DemoContext,
     Errors,
@@ -64,11 +63,15 @@ TERMINAL = ("SUCCEED", "FAILED", "CANCELLED")
 
 
 def _complete_app(
-    app: dict[str, Any], region: str, container: dict[str, Any] | None, anchor: datetime
+    app: dict[str, Any],
+    region: str,
+    container: dict[str, Any] | None,
+    anchor: datetime,
+    account: str,
 ) -> dict[str, Any]:
     app_id = app["appId"]
     defaults = {
-        "appArn": f"arn:aws:amplify:{region}:{ACCOUNT_ID}:apps/{app_id}",
+        "appArn": f"arn:aws:amplify:{region}:{account}:apps/{app_id}",
         "name": app_id,
         "description": "",
         "repository": "",
@@ -84,7 +87,11 @@ def _complete_app(
 
 
 def _complete_branch(
-    branch: dict[str, Any], region: str, app: dict[str, Any] | None, anchor: datetime
+    branch: dict[str, Any],
+    region: str,
+    app: dict[str, Any] | None,
+    anchor: datetime,
+    account: str,
 ) -> dict[str, Any]:
     assert app is not None
     name = branch["branchName"]
@@ -109,7 +116,11 @@ def _complete_branch(
 
 
 def _complete_environment(
-    env: dict[str, Any], region: str, app: dict[str, Any] | None, anchor: datetime
+    env: dict[str, Any],
+    region: str,
+    app: dict[str, Any] | None,
+    anchor: datetime,
+    account: str,
 ) -> dict[str, Any]:
     assert app is not None
     name = env["environmentName"]
@@ -144,7 +155,7 @@ KINDS = (
 
 def _complete(job: dict[str, Any], place: JobPlace) -> dict[str, Any]:
     app_id, branch = place.parent
-    arn = f"arn:aws:amplify:{place.region}:{ACCOUNT_ID}:apps/{app_id}"
+    arn = f"arn:aws:amplify:{place.region}:{place.account}:apps/{app_id}"
     return {
         "jobArn": f"{arn}/branches/{quote(branch, safe='')}/jobs/{job['jobId']}",
         "commitId": "HEAD",

@@ -15,7 +15,6 @@ from typing import Any
 
 from jobctl.sandbox import datafile, demo
 from jobctl.sandbox.service import (
-    ACCOUNT_ID,
     Call,
     DemoContext,
     Errors,
@@ -72,10 +71,14 @@ def queue_name(name_or_arn: str) -> str:
 
 
 def _complete_queue(
-    queue: dict[str, Any], region: str, container: dict[str, Any] | None, anchor: datetime
+    queue: dict[str, Any],
+    region: str,
+    container: dict[str, Any] | None,
+    anchor: datetime,
+    account: str,
 ) -> dict[str, Any]:
     name = queue["jobQueueName"]
-    arn = f"arn:aws:batch:{region}:{ACCOUNT_ID}"
+    arn = f"arn:aws:batch:{region}:{account}"
     kind = queue.get("jobQueueType", SAGEMAKER_TRAINING)
     defaults: dict[str, Any] = {
         "jobQueueArn": f"{arn}:job-queue/{name}",
@@ -195,7 +198,7 @@ def _list_service_jobs(call: Call) -> Selection:
 
 
 def _complete(job: dict[str, Any], place: JobPlace) -> dict[str, Any]:
-    arn = f"arn:aws:batch:{place.region}:{ACCOUNT_ID}:service-job/{job['jobId']}"
+    arn = f"arn:aws:batch:{place.region}:{place.account}:service-job/{job['jobId']}"
     return {"jobArn": arn, "serviceJobType": SAGEMAKER_TRAINING, **job}
 
 
@@ -234,7 +237,7 @@ def _demo(ctx: DemoContext) -> None:
                 job["scheduledAt"] = ms + rng.randrange(1_000, 120_000)
             if reached >= progress.index("RUNNING"):
                 job["startedAt"] = job["scheduledAt"] + rng.randrange(30_000, 600_000)
-                training = f"arn:aws:sagemaker:{region}:{ACCOUNT_ID}:training-job/{name.lower()}"
+                training = f"arn:aws:sagemaker:{region}:{ctx.account}:training-job/{name.lower()}"
                 job["latestAttempt"] = {
                     "serviceResourceId": {"name": "TrainingJobArn", "value": training}
                 }
@@ -271,7 +274,7 @@ def _moving(ctx: MoveContext) -> Moving:
     seconds = [rng.uniform(3, 6), rng.uniform(6, 12), rng.uniform(12, 18), rng.uniform(18, 25)]
     scheduled, starting, running = seconds[1], seconds[2], seconds[3]
     done = running + rng.uniform(45, 90)
-    training = f"arn:aws:sagemaker:{region}:{ACCOUNT_ID}:training-job/{name.lower()}"
+    training = f"arn:aws:sagemaker:{region}:{ctx.account}:training-job/{name.lower()}"
     failed = rng.random() < 0.25
     steps = (
         (seconds[0], {"status": "RUNNABLE"}),

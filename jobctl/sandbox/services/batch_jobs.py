@@ -22,7 +22,6 @@ from typing import Any
 from jobctl.sandbox import demo, records
 from jobctl.sandbox.records import DataError
 from jobctl.sandbox.service import (
-    ACCOUNT_ID,
     Call,
     DemoContext,
     Example,
@@ -144,7 +143,7 @@ def _check_meta(meta: dict[str, Any], path: str) -> dict[str, Any]:
 
 
 def _complete(job: dict[str, Any], place: JobPlace) -> dict[str, Any]:
-    arn = f"arn:aws:batch:{place.region}:{ACCOUNT_ID}:job"
+    arn = f"arn:aws:batch:{place.region}:{place.account}:job"
     done = {"jobArn": f"{arn}/{job['jobId']}", **job}
     children = place.meta.get("children")
     if not children:
@@ -271,7 +270,7 @@ def _demo(ctx: DemoContext) -> None:
                     job["stoppedAt"] = max(c["stoppedAt"] for c in job["children"])
             elif number in multi_node:
                 job["jobName"] = f"cfd-mpi-{len(plan) - number:04d}"
-                job["jobDefinition"] = _definition(region, "cfd-mpi", 5)
+                job["jobDefinition"] = _definition(ctx, "cfd-mpi", 5)
                 job["nodeProperties"] = {"numNodes": 4}
                 job["children"] = [_child(ctx, kind, "RUNNING", created) for _ in range(4)]
             ctx.data.add_job(SANDBOX.name, job, region=region, parent=name)
@@ -285,8 +284,8 @@ def _first(plan: list[str], statuses: tuple[str, ...], skip: Set[int] = frozense
     return found - {-1}
 
 
-def _definition(region: str, name: str, revision: int) -> str:
-    return f"arn:aws:batch:{region}:{ACCOUNT_ID}:job-definition/{name}:{revision}"
+def _definition(ctx: DemoContext | MoveContext, name: str, revision: int) -> str:
+    return f"arn:aws:batch:{ctx.region}:{ctx.account}:job-definition/{name}:{revision}"
 
 
 def _container_job(
@@ -299,7 +298,7 @@ def _container_job(
         "jobName": definition,
         "status": status,
         "createdAt": ms,
-        "jobDefinition": _definition(ctx.region, definition, revision),
+        "jobDefinition": _definition(ctx, definition, revision),
     }
     if kind == "ECS" and rng.random() < 0.5:
         job["shareIdentifier"] = rng.choice(SHARES)
@@ -366,7 +365,7 @@ def _moving(ctx: MoveContext) -> Moving:
         "jobName": f"{definition}-{rng.choice(subjects)}-{ctx.existing + ctx.number + 1:04d}",
         "status": "SUBMITTED",
         "createdAt": demo.millis(ctx.at(0)),
-        "jobDefinition": _definition(ctx.region, definition, revision),
+        "jobDefinition": _definition(ctx, definition, revision),
     }
     runnable, starting = rng.uniform(3, 8), rng.uniform(10, 18)
     running = starting + rng.uniform(5, 12)

@@ -44,11 +44,17 @@ JOB_NAMES = (
 
 
 def _complete_group(
-    group: dict[str, Any], region: str, container: dict[str, Any] | None, anchor: datetime
+    group: dict[str, Any],
+    region: str,
+    container: dict[str, Any] | None,
+    anchor: datetime,
+    account: str,
 ) -> dict[str, Any]:
-    """A thing group's ID defaults to one derived from its name."""
+    """A thing group's ID defaults to one derived from its name (and its account, but for
+    the management account's, which keep the IDs they had before accounts)."""
     name = group["thingGroupName"]
-    return {"thingGroupId": str(uuid.uuid5(uuid.NAMESPACE_URL, f"thinggroup/{name}")), **group}
+    seed = f"thinggroup/{name}" if account == ACCOUNT_ID else f"thinggroup/{account}/{name}"
+    return {"thingGroupId": str(uuid.uuid5(uuid.NAMESPACE_URL, seed)), **group}
 
 
 THING_GROUP = Kind("thing-group", "thingGroupName", None, _complete_group, keep_existing=True)
@@ -61,7 +67,7 @@ def _complete(job: dict[str, Any], place: JobPlace) -> dict[str, Any]:
             group["thingGroupId"] = job["thingGroupId"]
         added = place.data.add_resource("thing-group", group, region=place.region)
         job.setdefault("thingGroupId", added["thingGroupId"])
-    arn = f"arn:aws:iot:{place.region}:{ACCOUNT_ID}:job/{job['jobId']}"
+    arn = f"arn:aws:iot:{place.region}:{place.account}:job/{job['jobId']}"
     return {"jobArn": arn, "lastUpdatedAt": job["createdAt"], **job}
 
 
