@@ -32,8 +32,9 @@ Job = dict[str, Any]
 """A normalized job: the FIELDS, plus `raw` (and the EXTRA_FIELDS a listing adds)."""
 
 # Added by fan-out: `parent` (the discovered app/branch, app/environment or queue) when
-# the listing discovered parents, `profile` when it spans several profiles.
-EXTRA_FIELDS = ("parent", "profile")
+# the listing discovered parents, `profile` when it spans several profiles, `account`
+# (12 digits) and `account_name` (from Organizations ListAccounts) with several accounts.
+EXTRA_FIELDS = ("parent", "profile", "account", "account_name")
 
 # How a service sends a timestamp:
 #   "datetime": a botocore timestamp member (datetime, or the wire value: epoch seconds or ISO)

@@ -15,6 +15,11 @@ class Settings:
     # rule for lists: cli/options.py ListOption); empty when not given.
     profile: tuple[str, ...] = ()
     region: tuple[str, ...] = ()
+    # An Organization's accounts: `all`, or 12-digit IDs; the role assumed in each.
+    accounts: tuple[str, ...] = ()
+    role_name: str | None = None
+    role_arn_template: str | None = None
+    external_id: str | None = None
     endpoint_url: str | None = None
     sandbox: bool = False
     concurrency: int = 8

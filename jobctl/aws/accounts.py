@@ -16,6 +16,8 @@ from jobctl.aws.clients import Clients, Target
 from jobctl.aws.paging import pages
 
 DEFAULT_ROLE = "OrganizationAccountAccessRole"
+# Organizations is a global service, its endpoint in the partition's first region.
+GLOBAL_REGION = "us-east-1"
 
 
 @dataclass(frozen=True)

@@ -178,6 +178,60 @@ def _columns(
     return value
 
 
+_ACCOUNT_ID = re.compile(r"^\d{12}$")
+_ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
+_EXTERNAL_ID = re.compile(r"^[\w+=,.@:/-]{2,1224}$")
+
+
+def _accounts(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> tuple[str, ...]:
+    if "all" in value and len(value) > 1:
+        raise usage_error(
+            ctx, "--accounts all cannot be combined with account IDs", "give one or the other"
+        )
+    wrong = [v for v in value if v != "all" and not _ACCOUNT_ID.match(v)]
+    if wrong:
+        raise usage_error(
+            ctx,
+            f"--accounts: {', '.join(wrong)} is not an AWS account ID",
+            "12 digits, like 123456789012, or all",
+        )
+    return value
+
+
+def _role_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not _ROLE_NAME.match(value):
+        raise usage_error(
+            ctx,
+            f"--role-name: {value!r} is not an IAM role name",
+            "up to 64 letters, digits and +=,.@_-",
+        )
+    return value
+
+
+def _role_arn_template(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not (
+        value.startswith("arn:") and ":role/" in value and "{account}" in value
+    ):
+        raise usage_error(
+            ctx,
+            f"--role-arn-template: {value!r} is not a role ARN with {{account}} in it",
+            "like 'arn:aws:iam::{account}:role/JobLister'",
+        )
+    return value
+
+
+def _external_id(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not _EXTERNAL_ID.match(value):
+        raise usage_error(
+            ctx,
+            "--external-id: not an STS external ID",
+            "2 to 1224 letters, digits and +=,.@:/_-",
+        )
+    return value
+
+
 aws_options = _stack(
     list_option(
         "--profile",
@@ -191,6 +245,34 @@ aws_options = _stack(
         help="AWS region(s), comma-separated or repeated, or 'all' for every region the "
         "service is offered in (default: AWS_REGION, AWS_DEFAULT_REGION, then the "
         "profile's; a job queue ARN's own region).",
+    ),
+    list_option(
+        "--accounts",
+        metavar="all|ID[,ID]",
+        callback=_accounts,
+        help="List these accounts of your AWS Organization: 'all' (its ACTIVE accounts, "
+        "from Organizations ListAccounts) or 12-digit IDs. Your own account is listed with "
+        "your credentials, the others through --role-name.",
+    ),
+    click.option(
+        "--role-name",
+        metavar="NAME",
+        callback=_role_name,
+        help="The role assumed in each account of --accounts "
+        "(default: OrganizationAccountAccessRole).",
+    ),
+    click.option(
+        "--role-arn-template",
+        metavar="ARN",
+        callback=_role_arn_template,
+        help="The role to assume as an ARN with {account} in it, for other layouts than "
+        "--role-name's (arn:aws:iam::{account}:role/JobLister).",
+    ),
+    click.option(
+        "--external-id",
+        metavar="ID",
+        callback=_external_id,
+        help="The external ID the roles of --accounts require.",
     ),
     click.option(
         "--endpoint-url",
@@ -209,8 +291,8 @@ aws_options = _stack(
         default=8,
         show_default=True,
         callback=_positive,
-        help="Requests in flight at once when a listing spans several regions, profiles, "
-        "parents or statuses.",
+        help="Requests in flight at once when a listing spans several accounts, regions, "
+        "profiles, parents or statuses.",
     ),
     click.option(
         "--debug",

@@ -7,7 +7,8 @@ import queue
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -15,7 +16,16 @@ from jobctl import signals
 from jobctl.aws.clients import Clients, Target
 from jobctl.aws.paging import pages
 from jobctl.aws.regions import enabled_regions
-from jobctl.errors import NO_REGION_HINT, JobctlError, UsageError, classify, is_not_found
+from jobctl.errors import (
+    NO_REGION_HINT,
+    ExitStatus,
+    JobctlError,
+    UsageError,
+    classify,
+    is_not_found,
+)
+from jobctl.listing import accounts
+from jobctl.listing.accounts import AccountSet
 from jobctl.listing.pages import Stream
 from jobctl.listing.tokens import DISCOVER_ALL, Position, Resume, StreamKey
 from jobctl.services.spec import Part, ServiceSpec, given
@@ -38,6 +48,7 @@ class TargetFailure:
     region_optional: bool = False
     # On resume: the positions the token held for this target, carried to the next token.
     carried: list[Position] | None = None
+    account: str | None = None  # with --accounts: the account it is in
 
     @property
     def positions(self) -> list[Position]:
@@ -53,6 +64,9 @@ class Built:
     streams: list[Stream]
     failures: list[TargetFailure]
     skipped_regions: list[str]
+    accounts: AccountSet | None = None  # with --accounts: the accounts listed
+    notes: list[str] = field(default_factory=list)  # what stderr says about them
+    redo: set[str] = field(default_factory=set)  # on resume: accounts listed afresh
 
 
 def regions_for(
@@ -235,51 +249,120 @@ def build_streams(
     base: Target,
     clients: Clients,
     started: float,
+    resume: Resume | None = None,
 ) -> Built:
-    """Every stream of the listing, discovering parents (concurrently) where needed."""
-    profiles: list[str | None] = [*settings.profile] or [base.profile]
-    several_profiles = len(profiles) > 1
-    # Jobs name their profile when there are several, or when a summary counts by it.
-    name_profile = several_profiles or "profile" in (settings.summary_by or ())
+    """Every stream of the listing, discovering parents (concurrently) where needed.
+
+    On resume with --accounts, only the accounts the token names are prepared and
+    listed (`Built.redo`: those it lists afresh)."""
+    parts = list(parts)
+    who = accounts.identities(settings, base, clients)
+    identities = who.identities
+    by_account = who.accounts is not None
+    several_profiles = not by_account and len(identities) > 1
+    # Jobs name their profile when there are several, or when a summary counts by it;
+    # their account likewise.
+    asked_by = settings.summary_by or ()
+    name_profile = several_profiles or (not by_account and "profile" in asked_by)
+    several_accounts = by_account and len(identities) > 1
+    name_account = by_account and (several_accounts or "account" in asked_by)
+    account_names = any(i.account is not None and i.account.name for i in identities)
+    redo: set[str] = set()
+    if resume is not None:
+        redo = accounts.resume_accounts(resume, who.accounts)
+        if by_account:  # only the accounts the token names: the others are finished
+            named = {
+                accounts.account_of_key(StreamKey.parse(p.key).target) for p in resume.positions
+            }
+            identities = [i for i in identities if i.target.account in redo | named]
     every_region = list(settings.region) == ["all"]
-    enabled = _enabled_regions(clients, base, profiles) if every_region else {}
+    failures: list[TargetFailure] = []
+    ready: list[tuple[accounts.Identity, frozenset[str] | None]] = []
+    if by_account or every_region:
+        # Each account's role assumed once (an account that cannot be reached is one
+        # line) and, with --region all, its enabled regions: concurrently.
+        def prepare(identity: accounts.Identity) -> Callable[[], frozenset[str] | None]:
+            def run() -> frozenset[str] | None:
+                accounts.assume(clients, identity)
+                return enabled_regions(clients, identity.target) if every_region else None
+
+            return run
+
+        prepared = run_parallel([prepare(i) for i in identities], settings.concurrency)
+        for identity, result in zip(identities, prepared, strict=True):
+            if not isinstance(result, BaseException):
+                ready.append((identity, result))
+            elif not by_account:
+                raise result  # a profile that cannot be read: the listing's error
+            else:
+                error = result if isinstance(result, JobctlError) else None
+                if error is None:  # the account's enabled regions could not be read
+                    cause = classify(result, service=None)
+                    error = JobctlError(
+                        f"{identity.label}: account: {cause.message}",
+                        hint=cause.hint,
+                        status=cause.status,
+                    )
+                whole = StreamKey(f"{identity.key}@*", DISCOVER_ALL, "")
+                failures.append(
+                    TargetFailure(
+                        error,
+                        Position(parts[0].spec.name, whole.text),
+                        identity.target,
+                        result.__cause__ or result,
+                        account=identity.target.account,
+                    )
+                )
+    else:
+        ready = [(identity, None) for identity in identities]
+    if ready:
+        for failure in failures:  # other accounts are listed: those that failed are a part
+            failure.error.status = ExitStatus.PARTIAL
     skipped: set[str] = set()
     jobs: list[tuple[Part, Target, str, str]] = []  # part, target, target key, job region
     # Parts whose parent flags each name one parent (decided before a region keeps only
     # its own queue ARNs: `--job-queue ARN,NAME` names two queues, in every region).
-    named_once: set[str] = set()
+    named_once = {part.spec.name for part in parts if part.spec.named_once(part.values)}
     no_region: list[str] = []  # the services that found no region: one error for all
-    for part in parts:
-        if part.spec.named_once(part.values):
-            named_once.add(part.spec.name)
-        for profile in profiles:
-            target0 = replace(base, profile=profile, region=None)
-            try:
-                regions = regions_for(
-                    part.spec, settings.region, clients, target0, part.values, enabled.get(profile)
-                )
-            except UsageError as refused:
-                if refused.message != f"{part.spec.service}: no region given":
-                    raise
-                no_region.append(part.spec.service)
-                continue
-            except JobctlError:
+    optional: dict[Target, bool] = {}  # region_optional, by identity target
+    # Account after account (their clients are made, used and let go in turn); profiles
+    # within each service, as before.
+    pairs = (
+        [(who_, part) for who_ in ready for part in parts]
+        if by_account
+        else [(who_, part) for part in parts for who_ in ready]
+    )
+    for (identity, enabled), part in pairs:
+        target0 = identity.target
+        optional[target0] = every_region and enabled is None
+        try:
+            regions = regions_for(
+                part.spec, settings.region, clients, target0, part.values, enabled
+            )
+        except UsageError as refused:
+            if refused.message != f"{part.spec.service}: no region given":
                 raise
-            except Exception as exc:  # a profile that cannot be read, found here first
-                raise classify(exc, service=part.spec.service) from exc
-            if every_region and enabled.get(profile) is not None:
-                known = clients.session(target0).get_available_regions(part.spec.client)
-                skipped.update(set(known) - set(regions))
-            for region, shown in _one_per_view(part.spec, regions):
-                here = part.spec.in_region(part.values, region)
-                if here is None:  # every queue it names is in another region
-                    continue
-                target = replace(target0, region=region)
-                jobs.append((Part(part.spec, here), target, f"{profile or ''}@{shown}", shown))
+            no_region.append(part.spec.service)
+            continue
+        except JobctlError:
+            raise
+        except Exception as exc:  # a profile that cannot be read, found here first
+            raise classify(exc, service=part.spec.service) from exc
+        if every_region and enabled is not None:
+            known = clients.session(target0).get_available_regions(part.spec.client)
+            skipped.update(set(known) - set(regions))
+        for region, shown in _one_per_view(part.spec, regions):
+            here = part.spec.in_region(part.values, region)
+            if here is None:  # every queue it names is in another region
+                continue
+            target = replace(target0, region=region)
+            where_key = accounts.target_key(identity, shown)
+            jobs.append((Part(part.spec, here), target, where_key, shown))
 
     if no_region:
         services = ", ".join(dict.fromkeys(no_region))
         raise UsageError(f"{services}: no region given", hint=NO_REGION_HINT)
+    names = {i.target.account: i.account.name for i in identities if i.account is not None}
 
     memo = _Memo()
 
@@ -293,15 +376,16 @@ def build_streams(
 
         return discover
 
-    found = run_parallel(
+    discovered = run_parallel(
         [parents_of(part, target) for part, target, _, _ in jobs], settings.concurrency
     )
     streams: list[Stream] = []
-    failures: list[TargetFailure] = []
-    for (part, target, target_key, shown), parents in zip(jobs, found, strict=True):
+    for (part, target, target_key, shown), parents in zip(jobs, discovered, strict=True):
         spec = part.spec
-        where = f"{spec.service} {shown}" + (
-            f" profile={target.profile}" if several_profiles else ""
+        where = (
+            f"{spec.service} {shown}"
+            + (f" profile={target.profile}" if several_profiles else "")
+            + (f" account={target.account}" if several_accounts else "")
         )
         if isinstance(parents, BaseException):
             error = classify(parents, service=spec.service)
@@ -311,10 +395,22 @@ def build_streams(
                 # Name the target, so the user knows which part of a fan-out is missing.
                 error.message = f"{where}: {error.message[len(prefix) :]}"
             marker = Position(spec.name, StreamKey(target_key, DISCOVER_ALL, "").text)
-            optional = every_region and enabled.get(target.profile) is None
-            failures.append(TargetFailure(error, marker, target, parents, optional))
+            failures.append(
+                TargetFailure(
+                    error,
+                    marker,
+                    target,
+                    parents,
+                    optional[replace(target, region=None)],
+                    account=target.account,
+                )
+            )
             continue
-        extra = {"profile": target.profile} if name_profile else {}
+        extra: dict[str, Any] = {"profile": target.profile} if name_profile else {}
+        if name_account:
+            extra["account"] = target.account
+            if account_names:
+                extra["account_name"] = names.get(target.account)
         # Each parent flag named once: the one parent typed, no `parent` field, and the
         # stream keys of a listing without parents.
         once = (
@@ -351,7 +447,7 @@ def build_streams(
                         plan.keep,
                         extra=dict(stream_extra),
                         dedupe_scope=scope,
-                        region_optional=every_region and enabled.get(target.profile) is None,
+                        region_optional=optional[replace(target, region=None)],
                     )
                 )
     if len(streams) == 1 and streams[0].label == where_of(streams[0]):
@@ -360,38 +456,39 @@ def build_streams(
     if any("parent" in stream.extra for stream in streams):
         for stream in streams:  # one shape for every job: null where nothing was discovered
             stream.extra.setdefault("parent", None)
-    return Built(streams, failures, sorted(skipped))
-
-
-def _enabled_regions(
-    clients: Clients, base: Target, profiles: list[str | None]
-) -> dict[str | None, frozenset[str] | None]:
-    """Each profile's enabled regions (None: unknown, the Account API was denied)."""
-    return {
-        profile: enabled_regions(clients, replace(base, profile=profile)) for profile in profiles
-    }
+    return Built(streams, failures, sorted(skipped), who.accounts, who.notes or [], redo)
 
 
 def spans(streams: Sequence[Stream]) -> frozenset[str]:
-    """Which of service, region, profile and parent this listing has several of: what a
-    summary counts by."""
+    """Which of service, region, profile, account and parent this listing has several
+    of: what a summary counts by."""
     values: dict[str, set[Any]] = {
         "service": {stream.spec.service for stream in streams},
         "region": {stream.region for stream in streams},
         "profile": {stream.target.profile for stream in streams if "profile" in stream.extra},
+        "account": {stream.target.account for stream in streams if "account" in stream.extra},
         "parent": {stream.extra.get("parent") for stream in streams if "parent" in stream.extra},
     }
     return frozenset(name for name, found in values.items() if len(found) > 1)
 
 
 def where_of(stream: Stream) -> str:
-    profile = stream.target.profile
-    several = "profile" in stream.extra
-    return f"{stream.spec.service} {stream.region}" + (f" profile={profile}" if several else "")
+    profile, account = stream.target.profile, stream.target.account
+    return (
+        f"{stream.spec.service} {stream.region}"
+        + (f" profile={profile}" if "profile" in stream.extra else "")
+        + (f" account={account}" if "account" in stream.extra else "")
+    )
 
 
-def apply_resume(streams: list[Stream], resume: Resume, failures: list[TargetFailure]) -> list[str]:
-    """Set each stream's position from a token; streams it does not name are finished.
+def apply_resume(
+    streams: list[Stream],
+    resume: Resume,
+    failures: list[TargetFailure],
+    redo: AbstractSet[str] = frozenset(),
+) -> list[str]:
+    """Set each stream's position from a token; streams it does not name are finished,
+    but those of the accounts in `redo` (nothing of them was listed) start afresh.
 
     A target whose discovery failed in this run keeps, for the next token, the positions
     this token held for it (they stand for streams this run could not even find): they
@@ -413,11 +510,28 @@ def apply_resume(streams: list[Stream], resume: Resume, failures: list[TargetFai
             matched.add(ident)
         elif (stream.spec.name, stream.key.target) in rediscover:
             matched.add((stream.spec.name, StreamKey(stream.key.target, DISCOVER_ALL, "")))
+        elif stream.target.account in redo:
+            pass  # from the start
         else:
             stream.done = True
     failed_now = {(f.position.service, StreamKey.parse(f.position.key).target): f for f in failures}
     kept: list[TargetFailure] = []
     for (api, target), failure in failed_now.items():
+        if failure.account is not None and failure.account in redo:
+            kept.append(failure)  # an account listed afresh: its failure stands as is
+            continue
+        if failure.account is not None and failure.position.key.split("|")[0].endswith("@*"):
+            # A whole account that failed: what the token held for any of its targets.
+            carried = [
+                p
+                for (s, key), p in named.items()
+                if accounts.account_of_key(key.target) == failure.account
+            ]
+            if carried:
+                failure.carried = carried
+                kept.append(failure)
+                matched.update((s, StreamKey.parse(p.key)) for p in carried for s in [p.service])
+            continue
         carried = [p for (s, key), p in named.items() if s == api and key.target == target]
         if carried:  # the token still names this target: carry what it held for it
             failure.carried = carried

@@ -14,13 +14,14 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 
 from jobctl import signals
 from jobctl.aws.clients import Clients, Target, check_endpoint_url, max_attempts, read_timeout
 from jobctl.checks import ci, filters
 from jobctl.errors import ExitStatus, Interrupted, JobctlError, UsageError
 from jobctl.job import EXTRA_FIELDS
-from jobctl.listing import skips
+from jobctl.listing import accounts, skips
 from jobctl.listing.pages import Listing, Stream, StreamFailed
 from jobctl.listing.plan import TargetFailure, apply_resume, build_streams, spans
 from jobctl.listing.tokens import Resume, decode, encode, fingerprint
@@ -102,7 +103,17 @@ def endpoint(settings: Settings, started: float) -> Iterator[Where]:
     if not clock.fixed:
         start = datetime.fromtimestamp(int(started), timezone.utc)
         clock = clocks.Clock(start, clocks.utc_now)
-    with Sandbox(clock=clock) as sandbox:
+    organization: dict[str, Any] = {}
+    if settings.accounts:
+        # --accounts needs an Organization: the sandbox plays one, its own account the
+        # management account, one member suspended (skipped, as AWS's would be).
+        organization = {
+            "accounts": sandbox_accounts(),
+            "suspended": 1,
+            "without_role": 0,
+            "external_id_accounts": 0,
+        }
+    with Sandbox(clock=clock, **organization) as sandbox:
         # The demo data is in the sandbox's regions, not in the one the user's shell names
         # (AWS_REGION=ap-south-1 listed nothing); --region still picks any of them.
         target = Target(
@@ -110,6 +121,21 @@ def endpoint(settings: Settings, started: float) -> Iterator[Where]:
         )
         fixed = sandbox.clock.start.timestamp() if sandbox.clock.fixed else None
         yield Where(target, now=fixed, started=fixed)
+
+
+SANDBOX_ACCOUNTS = 8  # the accounts of --sandbox's Organization; JOBCTL_SANDBOX_ACCOUNTS
+
+
+def sandbox_accounts() -> int:
+    """How many accounts the embedded sandbox's Organization has."""
+    text = os.environ.get("JOBCTL_SANDBOX_ACCOUNTS", "").strip()
+    if not text:
+        return SANDBOX_ACCOUNTS
+    if not text.isdigit() or not 2 <= int(text) <= 10000:
+        raise UsageError(
+            f"JOBCTL_SANDBOX_ACCOUNTS must be a whole number from 2 to 10000, not {text!r}"
+        )
+    return int(text)
 
 
 def list_jobs(
@@ -131,6 +157,8 @@ def list_jobs(
             # As typed before lists were tuples, so a token stays valid across versions.
             "region": ",".join(settings.region) or None,
             "profile": ",".join(settings.profile) or None,
+            # Only with --accounts, so tokens of other listings stay valid.
+            **({"accounts": ",".join(settings.accounts)} if settings.accounts else {}),
             **filters.query_args(settings),
         }
     )
@@ -147,12 +175,14 @@ def list_jobs(
             started = where.started  # a fixed sandbox clock: the listing lives at its moment
         parts, job_filter, notes = filters.prepare(parts, settings, started)
         base = where.target
-        built = build_streams(parts, settings, base, clients, started)
+        built = build_streams(parts, settings, base, clients, started, resume)
         all_streams, target_failures = built.streams, built.failures
+        for note in built.notes:
+            streams.say(note)
         if built.skipped_regions:
             streams.say(skips.note(built.skipped_regions))
         if resume is not None:
-            for warning in apply_resume(all_streams, resume, target_failures):
+            for warning in apply_resume(all_streams, resume, target_failures, built.redo):
                 streams.say(f"jobctl: warning: {warning}")
         not_enabled = skips.NotEnabled()
         _report_targets(streams, not_enabled.hold_targets(target_failures))
@@ -193,6 +223,7 @@ def list_jobs(
             not_enabled,
             notes,
             spans(all_streams),
+            built.accounts,
         )
 
 
@@ -242,6 +273,7 @@ def write_listing(
     not_enabled: skips.NotEnabled | None = None,
     notes: Sequence[str] = (),
     spanned: frozenset[str] = frozenset(),
+    account_set: accounts.AccountSet | None = None,
 ) -> ExitStatus:
     """Stream the listing into its renderer; whatever happens, close the output well,
     then give the exit status and, when jobs are left, where to resume. `now`: the
@@ -310,5 +342,8 @@ def write_listing(
             streams.say(warning)
         status = checker.conclude(status, streams.say)
     if unfinished and told_to_resume:
-        streams.say(RESUME_HINT.format(token=encode(positions, query, started)))
+        mark = None
+        if account_set is not None:
+            positions, mark = accounts.compact(positions, listing.streams, account_set)
+        streams.say(RESUME_HINT.format(token=encode(positions, query, started, mark)))
     return status

@@ -15,7 +15,11 @@ per-status query); the fingerprint binds the token to the listing's arguments, s
 cannot be replayed against different filters, where it would silently skip or repeat jobs.
 `t0` is the moment the listing began: relative ages (`--created-after 7d`) resolve
 against it on resume, so the resumed listing asks exactly what the first one asked.
-Streams not named in a token are finished.
+Streams not named in a token are finished. A listing of several accounts (--accounts)
+adds `"a": {"d": DIGEST, "r": BITMAP}`: a digest of the account IDs (the token is refused
+when they change) and, one bit per account in the order of their IDs, the accounts of
+which nothing was listed yet, whose every stream starts afresh (listing/accounts.py): a
+thousand accounts cost 167 characters, not a position per stream.
 
 Reading a token is bounded before anything is trusted: its length, the size it inflates
 to (checked while inflating, so a zlib bomb stops at the limit), then every field: the
@@ -83,11 +87,20 @@ class Position:
 
 
 @dataclass(frozen=True)
+class AccountsMark:
+    """A token's accounts: the digest of their IDs, and the bitmap of those to redo."""
+
+    digest: str
+    redo: str
+
+
+@dataclass(frozen=True)
 class Resume:
     """A decoded token: where each unfinished stream stands, and when the listing began."""
 
     positions: list[Position]
     started: float
+    accounts: AccountsMark | None = None
 
 
 def fingerprint(args: Mapping[str, Any]) -> str:
@@ -108,15 +121,21 @@ def pack(body: Mapping[str, Any]) -> str:
     return f"{PREFIX}{VERSION}.{payload}.{_seal(payload)}"
 
 
-def encode(positions: Iterable[Position], query: str, started: float) -> str:
-    return pack(
-        {
-            "v": VERSION,
-            "q": query,
-            "t0": round(started, 3),
-            "p": [{"s": p.service, "k": p.key, "t": p.token, "n": p.skip} for p in positions],
-        }
-    )
+def encode(
+    positions: Iterable[Position],
+    query: str,
+    started: float,
+    accounts: AccountsMark | None = None,
+) -> str:
+    body: dict[str, Any] = {
+        "v": VERSION,
+        "q": query,
+        "t0": round(started, 3),
+        "p": [{"s": p.service, "k": p.key, "t": p.token, "n": p.skip} for p in positions],
+    }
+    if accounts is not None:
+        body["a"] = {"d": accounts.digest, "r": accounts.redo}
+    return pack(body)
 
 
 _DAMAGED = "--starting-token: the token is damaged or truncated (use it as jobctl printed it)"
@@ -169,13 +188,14 @@ def decode(
         raise TokenError(_DAMAGED)
     try:
         body = json.loads(_inflate(payload))
-        if not isinstance(body, dict) or set(body) != {"v", "q", "t0", "p"}:
+        if not isinstance(body, dict) or set(body) - {"a"} != {"v", "q", "t0", "p"}:
             raise ValueError("not a token body")
         if body["v"] != VERSION:
             raise TokenError("--starting-token: token version is not supported by this jobctl")
         positions = [_position(p, allowed, limits) for p in body["p"]]
         stamped = body["q"]
         started = float(body["t0"])
+        mark = _accounts(body["a"]) if "a" in body else None
     except (ValueError, KeyError, TypeError, AttributeError):
         raise TokenError(_DAMAGED) from None
     if not isinstance(stamped, str) or not math.isfinite(started) or not 0 <= started < 1e11:
@@ -193,7 +213,16 @@ def decode(
         )
     if len({(p.service, p.key) for p in positions}) != len(positions):
         raise TokenError(_DAMAGED)
-    return Resume(positions, started)
+    return Resume(positions, started, mark)
+
+
+def _accounts(entry: Any) -> AccountsMark:
+    if not isinstance(entry, dict) or set(entry) != {"d", "r"}:
+        raise ValueError("not the accounts of a token")
+    digest, redo = entry["d"], entry["r"]
+    if not isinstance(digest, str) or not isinstance(redo, str) or not digest:
+        raise ValueError("accounts without their digest or bitmap")
+    return AccountsMark(digest, redo)
 
 
 def _position(entry: Any, allowed: set[str], limits: Mapping[str, int]) -> Position:

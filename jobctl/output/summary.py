@@ -32,7 +32,7 @@ from jobctl.output.base import Renderer, RenderOptions
 
 DIMENSIONS: tuple[str, ...] = ("service", "region", "profile", "account", "parent")
 ALWAYS: tuple[str, ...] = ("service", "region")  # columns of every summary
-AUTOMATIC: tuple[str, ...] = ("service", "region", "profile", "parent")
+AUTOMATIC: tuple[str, ...] = ("service", "region", "profile", "account", "parent")
 ALL = "all"
 
 Group = tuple[Any, ...]
@@ -64,8 +64,8 @@ def account_of(job: Job) -> str | None:
 
 
 def dimension(job: Job, name: str) -> Any:
-    if name == "account":
-        return account_of(job)
+    if name == "account":  # the listing's (--accounts), else the job ARN's
+        return job.get("account") or account_of(job)
     return job.get(name)
 
 
