@@ -147,7 +147,7 @@ def isolated_botocore_session() -> Any:
 
 
 # How many sessions (accounts) and clients are kept; the rest are made again on demand.
-MAX_SESSIONS = 64
+MAX_SESSIONS = 32
 MAX_CLIENTS = 256
 # AssumeRole calls in flight at once, whatever --concurrency is: STS throttles an account
 # that asks for thousands of roles at once. Throttled calls are retried (adaptive mode).

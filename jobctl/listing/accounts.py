@@ -260,24 +260,40 @@ def account_error(exc: BaseException, identity: Identity) -> JobctlError:
 
 
 def compact(
-    positions: Sequence[Position], streams: Iterable[Stream], accounts: AccountSet
+    positions: Sequence[Position],
+    streams: Iterable[Stream],
+    accounts: AccountSet,
+    unreached: Iterable[str] = (),
+    touched: Iterable[str] = (),
 ) -> tuple[list[Position], AccountsMark]:
     """A token's positions, with the accounts of which nothing was listed yet (no stream
-    finished or begun, every position from the start) turned into one bit each."""
-    touched = {
+    finished or begun, every position from the start) turned into one bit each;
+    `unreached`: accounts whose streams were not even made yet (later batches);
+    `touched`: accounts with a stream finished that `streams` no longer holds."""
+    finished = {
         stream.target.account
         for stream in streams
         if stream.done or stream.token is not None or stream.skip
-    }
+    } | set(touched)
     fresh: dict[str, bool] = {}
     for position in positions:
         account = account_of_key(StreamKey.parse(position.key).target)
         if account is not None:
             start = position.token is None and position.skip == 0
-            fresh[account] = fresh.get(account, True) and start and account not in touched
-    redo = {account for account, whole in fresh.items() if whole}
+            fresh[account] = fresh.get(account, True) and start and account not in finished
+    redo = {account for account, whole in fresh.items() if whole} | set(unreached)
     kept = [p for p in positions if account_of_key(StreamKey.parse(p.key).target) not in redo]
     return kept, AccountsMark(accounts.digest, accounts.bits(redo))
+
+
+def left_to_list(who: Who, resume: Resume) -> tuple[list[Identity], set[str]]:
+    """The identities a resumed listing lists, and the accounts it lists afresh: with
+    --accounts, those its token names (positions, or a bit); the others are finished."""
+    redo = resume_accounts(resume, who.accounts)
+    if who.accounts is None:
+        return who.identities, redo
+    named = {account_of_key(StreamKey.parse(p.key).target) for p in resume.positions}
+    return [i for i in who.identities if i.target.account in redo | named], redo
 
 
 def resume_accounts(resume: Resume, accounts: AccountSet | None) -> set[str]:

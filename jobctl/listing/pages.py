@@ -21,7 +21,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from jobctl import signals
 from jobctl.aws.clients import Clients, Target
@@ -81,6 +81,16 @@ class StreamFailed:
     cause: BaseException | None = None  # for --debug's traceback
 
 
+class Feeder(Protocol):
+    """More streams for a listing once its streams are done: the next batch of an
+    Organization's accounts (listing/batches.py)."""
+
+    @property
+    def exhausted(self) -> bool: ...
+
+    def next(self) -> list[Stream] | None: ...
+
+
 class Listing:
     """Runs streams and yields pages of normalized jobs; knows where to resume."""
 
@@ -95,8 +105,15 @@ class Listing:
         on_failure: Callable[[StreamFailed], None] | None = None,
         on_progress: Callable[[Listing], None] | None = None,
         job_filter: Callable[[Job], bool] | None = None,
+        more: Feeder | None = None,
     ):
         self.streams = list(streams)
+        self.more = more  # streams made once these are done
+        # Finished streams of earlier batches are let go (memory stays flat across an
+        # Organization's batches); what the end of the listing needs of them is kept:
+        self.let_go = 0  # how many
+        self.answered: set[tuple[str | None, str | None, str | None]] = set()  # targets
+        self.touched_accounts: set[str] = set()  # accounts with a finished stream
         self.clients = clients
         self.page_size = page_size
         self.max_items = max_items
@@ -123,7 +140,25 @@ class Listing:
 
     @property
     def streams_done(self) -> int:
-        return sum(1 for stream in self.streams if stream.done)
+        return self.let_go + sum(1 for stream in self.streams if stream.done)
+
+    @property
+    def stream_count(self) -> int:
+        return self.let_go + len(self.streams)
+
+    def _let_go_of_finished(self) -> None:
+        kept = []
+        for stream in self.streams:
+            if not stream.done:
+                kept.append(stream)
+                continue
+            target = stream.target
+            self.let_go += 1
+            self.answered.add((target.profile, target.account, target.region))
+            if target.account is not None:
+                self.touched_accounts.add(target.account)
+            self._committed.pop(id(stream), None)
+        self.streams = kept
 
     def exit_status(self, other_errors: Sequence[JobctlError] = ()) -> ExitStatus:
         """0 when every stream finished; 3 when some failed after others gave jobs; else
@@ -179,8 +214,22 @@ class Listing:
     def pages(self) -> Iterator[Page]:
         """Each page with jobs, to be written then committed; pages whose every item was
         filtered out are committed here. Worker threads fetch, even for one stream, so the
-        main thread only ever waits, where a signal may stop it at once."""
-        pending = [stream for stream in self.streams if not stream.done]
+        main thread only ever waits, where a signal may stop it at once. Once the streams
+        are done, the feeder's next streams, until it has none."""
+        current = list(self.streams)
+        while True:
+            yield from self._pages_of(current)
+            if self.stopped_early or self.more is None:
+                return
+            self._let_go_of_finished()
+            batch = self.more.next()
+            if batch is None:
+                return
+            self.streams.extend(batch)
+            current = batch
+
+    def _pages_of(self, streams: Sequence[Stream]) -> Iterator[Page]:
+        pending = [stream for stream in streams if not stream.done]
         if not pending:
             return
         work: queue.SimpleQueue[Stream] = queue.SimpleQueue()
@@ -292,6 +341,8 @@ class Listing:
         return page
 
     def _others_done(self, stream: Stream) -> bool:
+        if self.more is not None and not self.more.exhausted:
+            return False  # streams still to come
         return all(other.done for other in self.streams if other is not stream)
 
     def _take(self, stream: Stream, items: list[Any]) -> tuple[list[Job], int]:

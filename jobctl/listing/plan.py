@@ -250,13 +250,19 @@ def build_streams(
     clients: Clients,
     started: float,
     resume: Resume | None = None,
+    *,
+    who: accounts.Who | None = None,
+    only: Sequence[accounts.Identity] | None = None,
 ) -> Built:
     """Every stream of the listing, discovering parents (concurrently) where needed.
 
-    On resume with --accounts, only the accounts the token names are prepared and
-    listed (`Built.redo`: those it lists afresh)."""
+    `who`: the listing's identities, when the caller resolved them; `only`: list these
+    of them (a batch of an Organization's accounts), else every one the listing has
+    left (on resume with --accounts, those the token names: `Built.redo` are the ones
+    it lists afresh)."""
     parts = list(parts)
-    who = accounts.identities(settings, base, clients)
+    resolved_here = who is None
+    who = who or accounts.identities(settings, base, clients)
     identities = who.identities
     by_account = who.accounts is not None
     several_profiles = not by_account and len(identities) > 1
@@ -268,13 +274,10 @@ def build_streams(
     name_account = by_account and (several_accounts or "account" in asked_by)
     account_names = any(i.account is not None and i.account.name for i in identities)
     redo: set[str] = set()
-    if resume is not None:
-        redo = accounts.resume_accounts(resume, who.accounts)
-        if by_account:  # only the accounts the token names: the others are finished
-            named = {
-                accounts.account_of_key(StreamKey.parse(p.key).target) for p in resume.positions
-            }
-            identities = [i for i in identities if i.target.account in redo | named]
+    if only is not None:
+        identities = list(only)
+    elif resume is not None:
+        identities, redo = accounts.left_to_list(who, resume)
     every_region = list(settings.region) == ["all"]
     failures: list[TargetFailure] = []
     ready: list[tuple[accounts.Identity, frozenset[str] | None]] = []
@@ -456,7 +459,8 @@ def build_streams(
     if any("parent" in stream.extra for stream in streams):
         for stream in streams:  # one shape for every job: null where nothing was discovered
             stream.extra.setdefault("parent", None)
-    return Built(streams, failures, sorted(skipped), who.accounts, who.notes or [], redo)
+    notes = (who.notes or []) if resolved_here else []
+    return Built(streams, failures, sorted(skipped), who.accounts, notes, redo)
 
 
 def spans(streams: Sequence[Stream]) -> frozenset[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -22,9 +22,10 @@ from jobctl.checks import ci, filters
 from jobctl.errors import ExitStatus, Interrupted, JobctlError, UsageError
 from jobctl.job import EXTRA_FIELDS
 from jobctl.listing import accounts, skips
+from jobctl.listing.batches import Batches
 from jobctl.listing.pages import Listing, Stream, StreamFailed
-from jobctl.listing.plan import TargetFailure, apply_resume, build_streams, spans
-from jobctl.listing.tokens import Resume, decode, encode, fingerprint
+from jobctl.listing.plan import Built, TargetFailure, apply_resume, build_streams, spans
+from jobctl.listing.tokens import Position, Resume, decode, encode, fingerprint
 from jobctl.output import make_renderer
 from jobctl.output.progress import Progress, progress_line
 from jobctl.output.streams import Streams, silence_stdout
@@ -175,17 +176,35 @@ def list_jobs(
             started = where.started  # a fixed sandbox clock: the listing lives at its moment
         parts, job_filter, notes = filters.prepare(parts, settings, started)
         base = where.target
-        built = build_streams(parts, settings, base, clients, started, resume)
-        all_streams, target_failures = built.streams, built.failures
-        for note in built.notes:
+        who = accounts.identities(settings, base, clients)
+        for note in who.notes or []:
             streams.say(note)
-        if built.skipped_regions:
-            streams.say(skips.note(built.skipped_regions))
-        if resume is not None:
-            for warning in apply_resume(all_streams, resume, target_failures, built.redo):
-                streams.say(f"jobctl: warning: {warning}")
         not_enabled = skips.NotEnabled()
-        _report_targets(streams, not_enabled.hold_targets(target_failures))
+        said_skipped: set[str] = set()
+
+        def report(built: Built, warnings: Sequence[str]) -> None:
+            fresh = [region for region in built.skipped_regions if region not in said_skipped]
+            if fresh:
+                said_skipped.update(fresh)
+                streams.say(skips.note(fresh))
+            for warning in warnings:
+                streams.say(f"jobctl: warning: {warning}")
+            _report_targets(streams, not_enabled.hold_targets(built.failures))
+
+        batches: Batches | None = None
+        if who.accounts is not None and not settings.watch:
+            # An Organization's accounts, a batch at a time (listing/batches.py).
+            batches = Batches(parts, settings, base, clients, started, who, resume, report)
+            all_streams, target_failures = batches.next() or [], batches.failures
+        else:
+            built = build_streams(parts, settings, base, clients, started, resume, who=who)
+            all_streams, target_failures = built.streams, built.failures
+            warnings = (
+                apply_resume(all_streams, resume, target_failures, built.redo)
+                if resume is not None
+                else []
+            )
+            report(built, warnings)
         if settings.watch:
             from jobctl.listing.watch import watch
 
@@ -203,6 +222,7 @@ def list_jobs(
             concurrency=settings.concurrency,
             on_failure=on_failure,
             job_filter=job_filter,
+            more=batches,
         )
         progress.follow(listing)
         extra = tuple(
@@ -223,7 +243,8 @@ def list_jobs(
             not_enabled,
             notes,
             spans(all_streams),
-            built.accounts,
+            who.accounts,
+            batches.unreached if batches is not None else None,
         )
 
 
@@ -274,6 +295,7 @@ def write_listing(
     notes: Sequence[str] = (),
     spanned: frozenset[str] = frozenset(),
     account_set: accounts.AccountSet | None = None,
+    unreached: Callable[[], tuple[list[Position], set[str]]] | None = None,
 ) -> ExitStatus:
     """Stream the listing into its renderer; whatever happens, close the output well,
     then give the exit status and, when jobs are left, where to resume. `now`: the
@@ -331,7 +353,9 @@ def write_listing(
         for note in notes:
             streams.say(note)
     positions = listing.positions() + [p for f in target_failures for p in f.positions]
-    unfinished = bool(positions)
+    carried, fresh = unreached() if unreached is not None else ([], set())
+    positions += carried  # accounts of later batches: what a resumed token held for them
+    unfinished = bool(positions or fresh)
     told_to_resume = (
         listing.stopped_early
         or interrupted is not None
@@ -344,6 +368,8 @@ def write_listing(
     if unfinished and told_to_resume:
         mark = None
         if account_set is not None:
-            positions, mark = accounts.compact(positions, listing.streams, account_set)
+            positions, mark = accounts.compact(
+                positions, listing.streams, account_set, fresh, listing.touched_accounts
+            )
         streams.say(RESUME_HINT.format(token=encode(positions, query, started, mark)))
     return status

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from jobctl.aws.clients import Target
 from jobctl.aws.regions import is_not_enabled
 from jobctl.listing.pages import Listing, StreamFailed
 from jobctl.listing.plan import TargetFailure
@@ -58,20 +59,21 @@ class NotEnabled:
 
         Skipped streams are finished and their failures taken off the listing's."""
         answered = {
-            (stream.target.profile, stream.target.region)
+            (stream.target.profile, stream.target.account, stream.target.region)
             for stream in listing.streams
             if stream.done or stream.token is not None
-        }
-        profiles_answered = {profile for profile, _ in answered}
+        } | listing.answered
+        identities_answered = {(profile, account) for profile, account, _ in answered}
 
-        def skipped(profile: str | None, region: str | None) -> bool:
-            return profile in profiles_answered and (profile, region) not in answered
+        def skipped(where: Target) -> bool:
+            identity = (where.profile, where.account)
+            return identity in identities_answered and (*identity, where.region) not in answered
 
         regions: set[str] = set()
         report_streams: list[StreamFailed] = []
         for failure in self.streams:
             target = failure.stream.target
-            if skipped(target.profile, target.region):
+            if skipped(target):
                 regions.add(str(target.region))
                 failure.stream.done = True
                 listing.failures.remove(failure)
@@ -80,7 +82,7 @@ class NotEnabled:
         report_targets: list[TargetFailure] = []
         for target_failure in self.targets:
             where = target_failure.target
-            if where is not None and skipped(where.profile, where.region):
+            if where is not None and skipped(where):
                 regions.add(str(where.region))
             else:
                 report_targets.append(target_failure)

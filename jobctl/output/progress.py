@@ -17,7 +17,7 @@ of the line) and is cut to the terminal's width, so it never wraps.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any, Protocol, TextIO, cast
@@ -36,7 +36,7 @@ class _Listing(Protocol):
     @property
     def written(self) -> int: ...
     @property
-    def streams(self) -> Sequence[Any]: ...
+    def stream_count(self) -> int: ...
     @property
     def streams_done(self) -> int: ...
 
@@ -90,7 +90,7 @@ class Progress:
             return text
         pages, jobs = self.pages, listing.written
         text += f" {pages} page{'' if pages == 1 else 's'}, {jobs} job{'' if jobs == 1 else 's'}"
-        total = len(listing.streams)
+        total = listing.stream_count
         if total > 1:
             text += f", {listing.streams_done}/{total} targets done"
         return text

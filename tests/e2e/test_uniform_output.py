@@ -87,7 +87,7 @@ def test_an_unknown_sort_key_is_a_usage_error_listing_the_valid_ones(demo):
     assert run.err_lines == [
         "jobctl: iot: --sort: unknown key 'colour' (choose from service, region, id, name, "
         "status, state, created_at, started_at, ended_at, updated_at, arn, parent, profile, "
-        "age, duration, raw.FIELD; -KEY sorts descending)"
+        "account, account_name, age, duration, raw.FIELD; -KEY sorts descending)"
     ]
     assert demo.requests == []
 

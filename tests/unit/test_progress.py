@@ -37,6 +37,10 @@ class FakeListing:
     streams: list[Any] = field(default_factory=lambda: [object()])
     streams_done: int = 0
 
+    @property
+    def stream_count(self) -> int:
+        return len(self.streams)
+
 
 def streams(stdout_tty: bool = True, stderr_tty: bool = True) -> Streams:
     return Streams(Terminal(), Terminal(), stdout_tty=stdout_tty, stderr_tty=stderr_tty)
