@@ -442,3 +442,35 @@ def test_chunks_across_batches_of_accounts_list_every_job_once(sb: Sandbox) -> N
         raise AssertionError("no end")
     assert Counter(map(key, rows)) == Counter(map(key, _rows(whole.out)))
     assert len(rows) > 1000
+
+
+def test_a_token_stays_small_at_a_thousand_accounts(e2e_tmp: Path) -> None:
+    """Stopped early in a 1,000-account Organization, the token names one batch's
+    positions and a bit per account left: a few hundred characters, not a position per
+    stream (a command-line argument may hold 128 KiB on Linux)."""
+    env = fake_env(e2e_tmp)
+    with Sandbox(accounts=1000, jobs_per_service=3, clock=DEMO_ANCHOR, regions=REGIONS) as big:
+        args = ["all", "--accounts", "all", "--region", ",".join(REGIONS), "-o", "jsonl"]
+        first = jobctl(*args, "--max-items", "40", endpoint=big.endpoint_url, env=env)
+        assert first.status in (0, 3), first.describe()  # 3: a role-less account met
+        assert first.token is not None
+        assert len(first.token) < 1500, len(first.token)
+        again = jobctl(
+            *args,
+            "--max-items",
+            "40",
+            "--starting-token",
+            first.token,
+            endpoint=big.endpoint_url,
+            env=env,
+        )
+        assert again.status in (0, 3), again.describe()
+        ids = {
+            (r["account"], r["service"], r["region"], r.get("parent"), r["id"])
+            for r in _rows(first.out)
+        }
+        assert not ids & {
+            (r["account"], r["service"], r["region"], r.get("parent"), r["id"])
+            for r in _rows(again.out)
+        }
+        assert again.token is not None and len(again.token) < 1500, len(again.token or "")
