@@ -2,29 +2,10 @@
 
 from __future__ import annotations
 
-import importlib
-
 from jobctl.output.base import Renderer, RenderOptions
-from jobctl.output.formats import FORMATS
+from jobctl.output.formats import FORMATS, renderer_for
 from jobctl.output.streams import Streams
 from jobctl.settings import Settings
-
-# format → "module:class"; a module loads when its format is used.
-_REGISTRY: dict[str, str] = {
-    "table": "jobctl.output.table:TableRenderer",
-    "wide": "jobctl.output.table:WideTableRenderer",
-    "json": "jobctl.output.jsonout:JsonRenderer",
-    "jsonl": "jobctl.output.jsonout:JsonLinesRenderer",
-    "csv": "jobctl.output.delimited:CsvRenderer",
-    "tsv": "jobctl.output.delimited:TsvRenderer",
-}
-
-
-def renderer_for(name: str) -> type[Renderer]:
-    module, _, attr = _REGISTRY[name.lower()].partition(":")
-    found = getattr(importlib.import_module(module), attr)
-    assert isinstance(found, type) and issubclass(found, Renderer)
-    return found
 
 
 def make_renderer(

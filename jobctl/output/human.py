@@ -5,8 +5,8 @@ caller passes in, so golden tests and `--sandbox` can pin it:
 
 - `age`: now − created_at. None without a creation time.
 - `duration`: end − start, where
-    start = started_at; for a service that records no start time (AmplifyBackend, IoT,
-            Snowball) created_at stands in for it;
+    start = started_at; for a service that records no start time (its spec says
+            `created_is_start`: AmplifyBackend, IoT, Snowball) created_at stands in;
     end   = ended_at; else now while the job is running; else none.
   A job that has not started (state queued or unknown) has no duration, nor has a job
   without a start or an end (a Batch job that failed before it started, a cancelled
@@ -22,12 +22,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 COMPUTED: tuple[str, ...] = ("age", "duration")
 
-# Services whose jobs carry no start time: the creation time stands in for it.
-NO_START_TIME = frozenset({"amplify-backend", "iot", "snowball"})
 _NOT_STARTED = frozenset({"queued", "unknown"})
 
 
@@ -48,12 +47,21 @@ def age(job: Mapping[str, Any], now: float) -> int | None:
     return None if created is None else int(now - created)
 
 
+@cache
+def _created_is_start() -> frozenset[str]:
+    """The services whose creation time stands in for a start time, as their specs say
+    (read once: the registry does not change while jobctl runs)."""
+    from jobctl.services import created_is_start
+
+    return created_is_start()
+
+
 def duration(job: Mapping[str, Any], now: float) -> int | None:
     state = job.get("state")
     if state in _NOT_STARTED:
         return None
     start = epoch(job.get("started_at"))
-    if start is None and job.get("service") in NO_START_TIME:
+    if start is None and job.get("service") in _created_is_start():
         start = epoch(job.get("created_at"))
     if start is None:
         return None

@@ -170,7 +170,7 @@ class SummaryRenderer(Renderer):
             self.out.write(encode(self.summary.as_object()) + "\n")
             self.out.flush()
             return
-        from jobctl.output import renderer_for
+        from jobctl.output.formats import renderer_for
 
         rows = self.summary.rows()
         options = replace(

@@ -35,6 +35,11 @@ def get_spec(name: str) -> ServiceSpec:
 __all__ = ["ServiceSpec", "all_specs", "commands", "get_spec", "specs_of"]
 
 
+def created_is_start() -> frozenset[str]:
+    """The services whose jobs carry no start time: their creation time stands in for it."""
+    return frozenset(spec.service for spec in all_specs() if spec.created_is_start)
+
+
 def reason_field(service: str) -> str | None:
     """The item field that says why a job of this service is in its state, if any."""
     for spec in all_specs():

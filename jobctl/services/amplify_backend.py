@@ -111,6 +111,7 @@ SPEC = ServiceSpec(
     ),
     to_job=to_job,
     states=STATES,
+    created_is_start=True,
     states_any_case=True,
     reason_field="Error",
     push_down=push_down,

@@ -115,5 +115,6 @@ SPEC = ServiceSpec(
     ),
     to_job=to_job,
     states=STATES,
+    created_is_start=True,
     push_down=push_down,
 )

@@ -78,4 +78,5 @@ SPEC = ServiceSpec(
     to_job=to_job,
     region_view=region_view,
     states=STATES,
+    created_is_start=True,
 )

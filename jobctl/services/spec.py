@@ -151,6 +151,8 @@ class ServiceSpec:
     examples: tuple[tuple[str, str], ...] = ()
     # The field of the service's item that says why a job is in its state ("statusReason").
     reason_field: str | None = None
+    # The API records no start time: a job's creation time stands in for it (its duration).
+    created_is_start: bool = False
     # Flag values `jobctl all` gives this API ({"status": ("all",)}): all means every job.
     all_defaults: Mapping[str, Any] = field(default_factory=dict)
     # The API reference's page-size maximum, for APIs whose model states none (Batch).
