@@ -52,9 +52,10 @@ def all_command(services: list[str], **kwargs: Any) -> None:
     """List the jobs of every service, parent and region in one stream.
 
     Amplify apps and branches, backend environments and Batch job queues are discovered;
-    Batch lists every status. Combine with --region a,b or --region all and
-    --profile a,b to cover several regions and accounts; a target that fails is named on
-    stderr while the others are still listed (exit 3).
+    Batch lists every status. Combine with --region a,b or --region all, --profile a,b,
+    and --accounts all (every account of your AWS Organization) to cover several regions
+    and accounts; a target or account that fails is named on stderr while the others are
+    still listed (exit 3).
     """
     from jobctl.cli.context import current_run
     from jobctl.listing.run import run_parts
