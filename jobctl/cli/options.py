@@ -200,36 +200,35 @@ def _accounts(
     return value
 
 
-def _role_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is not None and not _ROLE_NAME.match(value):
-        raise usage_error(
-            ctx,
-            f"--role-name: {value!r} is not an IAM role name",
-            "up to 64 letters, digits and +=,.@_-",
-        )
-    return value
+def _matching(
+    pattern: re.Pattern[str], what: Callable[[str], str], fix: str
+) -> Callable[[click.Context, click.Parameter, str | None], str | None]:
+    """A callback refusing a value that does not match `pattern`: one line saying what
+    the value is not (`what(value)`) and what to give instead."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+        if value is not None and not pattern.match(value):
+            raise usage_error(ctx, what(value), fix)
+        return value
+
+    return check
 
 
-def _role_arn_template(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is not None and not (
-        value.startswith("arn:") and ":role/" in value and "{account}" in value
-    ):
-        raise usage_error(
-            ctx,
-            f"--role-arn-template: {value!r} is not a role ARN with {{account}} in it",
-            "like 'arn:aws:iam::{account}:role/JobLister'",
-        )
-    return value
-
-
-def _external_id(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is not None and not _EXTERNAL_ID.match(value):
-        raise usage_error(
-            ctx,
-            "--external-id: not an STS external ID",
-            "2 to 1224 letters, digits and +=,.@:/_-",
-        )
-    return value
+_role_name = _matching(
+    _ROLE_NAME,
+    lambda value: f"--role-name: {value!r} is not an IAM role name",
+    "up to 64 letters, digits and +=,.@_-",
+)
+_role_arn_template = _matching(
+    re.compile(r"^arn:.*:role/.*\{account\}|^arn:.*\{account\}.*:role/"),
+    lambda value: f"--role-arn-template: {value!r} is not a role ARN with {{account}} in it",
+    "like 'arn:aws:iam::{account}:role/JobLister'",
+)
+_external_id = _matching(
+    _EXTERNAL_ID,
+    lambda value: "--external-id: not an STS external ID",
+    "2 to 1224 letters, digits and +=,.@:/_-",
+)
 
 
 aws_options = _stack(
