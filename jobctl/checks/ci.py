@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from jobctl.checks.sort import sort_jobs
+from jobctl.checks.tracker import who
 from jobctl.errors import ExitStatus, one_line
 from jobctl.job import Job
 from jobctl.output.base import Renderer
@@ -23,7 +24,7 @@ MAX_REPORTED = 20  # offending jobs named on stderr; the rest are counted
 
 def describe(job: Job) -> str:
     """One job for a stderr line: service, id, name, state, and the service's reason."""
-    text = f"{job.get('service')} {job.get('id')}"
+    text = who(job)  # with its parent and account: Amplify IDs repeat across branches
     if job.get("name") not in (None, "", job.get("id")):
         name = one_line(str(job["name"]), 80).replace("\\", "\\\\").replace('"', '\\"')
         text += f' "{name}"'

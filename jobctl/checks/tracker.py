@@ -8,7 +8,12 @@ from dataclasses import dataclass, field
 
 from jobctl.job import STATES, TERMINAL_STATES, Job
 
-Key = tuple[str, str, str]  # service, region, id: a job's identity across listings
+# A job's identity across listings: its ID within its service, region, account, profile
+# and parent. An ID alone is not enough: Amplify numbers each branch's jobs 1, 2, 3…, so
+# every branch has a job 0000000001 (keyed by service, region and ID, --watch over every
+# branch tracked 168 of 300 jobs); accounts and profiles may repeat IDs too.
+Key = tuple[str, ...]
+IDENTITY = ("service", "region", "account", "profile", "parent", "id")
 
 
 def elapsed_text(seconds: float) -> str:
@@ -25,7 +30,14 @@ def now_iso() -> str:
 
 
 def key_of(job: Job) -> Key:
-    return (str(job.get("service")), str(job.get("region")), str(job.get("id")))
+    return tuple(str(job.get(name)) for name in IDENTITY)
+
+
+def who(job: Job) -> str:
+    """A job as messages name it: `amplify d3bkd52tvije37/main 0000000001` — its
+    service, then what tells it from a job with the same ID (account, profile, parent)."""
+    names = ("service", "account", "profile", "parent", "id")
+    return " ".join(str(job[name]) for name in names if job.get(name) is not None)
 
 
 @dataclass

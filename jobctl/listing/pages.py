@@ -369,6 +369,9 @@ class Listing:
             if keep is not None and not keep(item):
                 continue
             job = to_job(item, region)
+            if extra:
+                # Before the filter: --watch follows a job by its parent and account too.
+                job.update(extra)
             if job_filter is not None and not job_filter(job):
                 continue
             if in_flight is not None:
@@ -377,8 +380,6 @@ class Listing:
                     continue
                 if job["state"] not in TERMINAL_STATES:
                     in_flight.add(identity)
-            if extra:
-                job.update(extra)
             jobs.append(job)
         self.taken += len(jobs)
         return jobs, consumed

@@ -24,7 +24,7 @@ from jobctl.aws.clients import Clients
 from jobctl.checks.ci import MAX_REPORTED, Checker, describe
 from jobctl.checks.report import make_reporter
 from jobctl.checks.sort import sort_jobs
-from jobctl.checks.tracker import Tracker, elapsed_text, key_of, now_iso
+from jobctl.checks.tracker import Tracker, elapsed_text, key_of, now_iso, who
 from jobctl.errors import ExitStatus, JobctlError
 from jobctl.job import Job
 from jobctl.listing.pages import Listing, Stream
@@ -162,7 +162,7 @@ def watch(
                 for key in tracker.open_keys() - seen:
                     tracker.gone.add(key)
                     reporter.note(
-                        f"jobctl: warning: {_who(tracker.jobs[key])} is no longer listed; "
+                        f"jobctl: warning: {who(tracker.jobs[key])} is no longer listed; "
                         "not waiting for it"
                     )
         reporter.finish(outcome, time.monotonic() - began, tracker)
@@ -180,10 +180,6 @@ def watch(
     checker = Checker.from_settings(settings)
     checker.observe(jobs)
     return checker.conclude(ExitStatus.OK, lambda line: out.say(line))
-
-
-def _who(job: Job) -> str:
-    return f"{job.get('service')} {job.get('id')}"
 
 
 def timeout_lines(tracker: Tracker, elapsed: float) -> list[str]:
