@@ -241,9 +241,9 @@ aws_options = _stack(
     list_option(
         "--region",
         metavar="REGION[,REGION]",
-        help="AWS region(s), comma-separated or repeated, or 'all' for every region the "
-        "service is offered in (default: AWS_REGION, AWS_DEFAULT_REGION, then the "
-        "profile's; a job queue ARN's own region).",
+        help="AWS region(s), comma-separated or repeated, or 'all' for every region of "
+        "the service that the account has enabled (default: AWS_REGION, "
+        "AWS_DEFAULT_REGION, then the profile's; a job queue ARN's own region).",
     ),
     list_option(
         "--accounts",
