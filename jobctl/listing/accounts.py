@@ -25,7 +25,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from jobctl.aws import accounts as orgs
 from jobctl.aws.clients import Clients, Target
@@ -40,7 +40,14 @@ from jobctl.errors import (
     one_line,
 )
 from jobctl.listing.pages import Stream
-from jobctl.listing.tokens import AccountsMark, Position, Resume, StreamKey
+from jobctl.listing.tokens import (
+    DAMAGED,
+    OTHER_LISTING,
+    AccountsMark,
+    Position,
+    Resume,
+    StreamKey,
+)
 from jobctl.settings import Settings
 
 ACCOUNT_MARK = "#"  # a target key `#ACCOUNT@REGION` names an account, not a profile
@@ -103,13 +110,13 @@ class AccountSet:
         try:
             bitmap = base64.urlsafe_b64decode(bits + "=" * (-len(bits) % 4))
         except ValueError:
-            raise TokenError(_DAMAGED) from None
+            raise TokenError(DAMAGED) from None
         if len(bitmap) != (len(self.ids) + 7) // 8:
-            raise TokenError(_DAMAGED)
+            raise TokenError(DAMAGED)
         chosen = {account for n, account in enumerate(self.ids) if bitmap[n // 8] & (1 << (n % 8))}
         spare = len(bitmap) * 8 - len(self.ids)
         if spare and bitmap[-1] >> (8 - spare):
-            raise TokenError(_DAMAGED)
+            raise TokenError(DAMAGED)
         return chosen
 
     def check(self, digest: str) -> None:
@@ -122,16 +129,13 @@ class AccountSet:
             )
 
 
-_DAMAGED = "--starting-token: the token is damaged or truncated (use it as jobctl printed it)"
-
-
 @dataclass
 class Who:
     """The identities of a listing, and what stderr should say about them."""
 
     identities: list[Identity]
     accounts: AccountSet | None = None  # with --accounts
-    notes: list[str] | None = None
+    notes: list[str] = field(default_factory=list)  # what stderr says about them
 
 
 def identities(settings: Settings, base: Target, clients: Clients) -> Who:
@@ -302,9 +306,6 @@ def resume_accounts(resume: Resume, accounts: AccountSet | None) -> set[str]:
     if resume.accounts is None and accounts is None:
         return set()
     if resume.accounts is None or accounts is None:
-        raise TokenError(
-            "--starting-token: this token belongs to a listing with other arguments; "
-            "rerun with the same filters and region as the listing that printed it"
-        )
+        raise TokenError(OTHER_LISTING)
     accounts.check(resume.accounts.digest)
     return accounts.members(resume.accounts.redo)

@@ -25,7 +25,6 @@ from jobctl.errors import (
     is_not_found,
 )
 from jobctl.listing import accounts
-from jobctl.listing.accounts import AccountSet
 from jobctl.listing.pages import Stream
 from jobctl.listing.tokens import DISCOVER_ALL, Position, Resume, StreamKey
 from jobctl.services.spec import Part, ServiceSpec, given
@@ -64,8 +63,6 @@ class Built:
     streams: list[Stream]
     failures: list[TargetFailure]
     skipped_regions: list[str]
-    accounts: AccountSet | None = None  # with --accounts: the accounts listed
-    notes: list[str] = field(default_factory=list)  # what stderr says about them
     redo: set[str] = field(default_factory=set)  # on resume: accounts listed afresh
 
 
@@ -251,18 +248,16 @@ def build_streams(
     started: float,
     resume: Resume | None = None,
     *,
-    who: accounts.Who | None = None,
+    who: accounts.Who,
     only: Sequence[accounts.Identity] | None = None,
 ) -> Built:
     """Every stream of the listing, discovering parents (concurrently) where needed.
 
-    `who`: the listing's identities, when the caller resolved them; `only`: list these
+    `who`: the listing's identities (listing/accounts.py); `only`: list these
     of them (a batch of an Organization's accounts), else every one the listing has
     left (on resume with --accounts, those the token names: `Built.redo` are the ones
     it lists afresh)."""
     parts = list(parts)
-    resolved_here = who is None
-    who = who or accounts.identities(settings, base, clients)
     identities = who.identities
     by_account = who.accounts is not None
     several_profiles = not by_account and len(identities) > 1
@@ -459,8 +454,7 @@ def build_streams(
     if any("parent" in stream.extra for stream in streams):
         for stream in streams:  # one shape for every job: null where nothing was discovered
             stream.extra.setdefault("parent", None)
-    notes = (who.notes or []) if resolved_here else []
-    return Built(streams, failures, sorted(skipped), who.accounts, notes, redo)
+    return Built(streams, failures, sorted(skipped), redo)
 
 
 def spans(streams: Sequence[Stream]) -> frozenset[str]:
@@ -524,23 +518,19 @@ def apply_resume(
         if failure.account is not None and failure.account in redo:
             kept.append(failure)  # an account listed afresh: its failure stands as is
             continue
-        if failure.account is not None and failure.position.key.split("|")[0].endswith("@*"):
+        if failure.account is not None and target.endswith("@*"):
             # A whole account that failed: what the token held for any of its targets.
             carried = [
                 p
-                for (s, key), p in named.items()
-                if accounts.account_of_key(key.target) == failure.account
+                for key, p in named.items()
+                if accounts.account_of_key(key[1].target) == failure.account
             ]
-            if carried:
-                failure.carried = carried
-                kept.append(failure)
-                matched.update((s, StreamKey.parse(p.key)) for p in carried for s in [p.service])
-            continue
-        carried = [p for (s, key), p in named.items() if s == api and key.target == target]
+        else:
+            carried = [p for (s, key), p in named.items() if s == api and key.target == target]
         if carried:  # the token still names this target: carry what it held for it
             failure.carried = carried
             kept.append(failure)
-            matched.update((api, StreamKey.parse(p.key)) for p in carried)
+            matched.update((p.service, StreamKey.parse(p.key)) for p in carried)
     failures[:] = kept
     return [
         f"{api}: {' '.join(x for x in (key.target, key.parent, key.query) if x)} "

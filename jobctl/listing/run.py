@@ -177,7 +177,7 @@ def list_jobs(
         parts, job_filter, notes = filters.prepare(parts, settings, started)
         base = where.target
         who = accounts.identities(settings, base, clients)
-        for note in who.notes or []:
+        for note in who.notes:
             streams.say(note)
         not_enabled = skips.NotEnabled()
         said_skipped: set[str] = set()

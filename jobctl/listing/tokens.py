@@ -138,7 +138,11 @@ def encode(
     return pack(body)
 
 
-_DAMAGED = "--starting-token: the token is damaged or truncated (use it as jobctl printed it)"
+DAMAGED = "--starting-token: the token is damaged or truncated (use it as jobctl printed it)"
+OTHER_LISTING = (
+    "--starting-token: this token belongs to a listing with other arguments; "
+    "rerun with the same filters and region as the listing that printed it"
+)
 
 
 def _inflate(payload: str) -> bytes:
@@ -147,10 +151,10 @@ def _inflate(payload: str) -> bytes:
         inflater = zlib.decompressobj()
         raw = inflater.decompress(compressed, MAX_INFLATED)
     except (binascii.Error, zlib.error, ValueError):
-        raise TokenError(_DAMAGED) from None
+        raise TokenError(DAMAGED) from None
     if inflater.unconsumed_tail or not inflater.eof:
         # Either more than MAX_INFLATED would come out, or the stream is cut short.
-        raise TokenError(_DAMAGED if not inflater.unconsumed_tail else _TOO_LARGE)
+        raise TokenError(DAMAGED if not inflater.unconsumed_tail else _TOO_LARGE)
     return raw
 
 
@@ -185,7 +189,7 @@ def decode(
         raise TokenError(_TOO_LARGE)
     payload, dot, seal = rest.rpartition(".")
     if not dot or not payload or not hmac.compare_digest(_seal(payload), seal):
-        raise TokenError(_DAMAGED)
+        raise TokenError(DAMAGED)
     try:
         body = json.loads(_inflate(payload))
         if not isinstance(body, dict) or set(body) - {"a"} != {"v", "q", "t0", "p"}:
@@ -197,9 +201,9 @@ def decode(
         started = float(body["t0"])
         mark = _accounts(body["a"]) if "a" in body else None
     except (ValueError, KeyError, TypeError, AttributeError):
-        raise TokenError(_DAMAGED) from None
+        raise TokenError(DAMAGED) from None
     if not isinstance(stamped, str) or not math.isfinite(started) or not 0 <= started < 1e11:
-        raise TokenError(_DAMAGED)
+        raise TokenError(DAMAGED)
     foreign = sorted({p.service for p in positions} - allowed)
     if foreign:
         raise TokenError(
@@ -207,12 +211,9 @@ def decode(
             f"{', '.join(sorted(allowed))}"
         )
     if stamped != query:
-        raise TokenError(
-            "--starting-token: this token belongs to a listing with other arguments; "
-            "rerun with the same filters and region as the listing that printed it"
-        )
+        raise TokenError(OTHER_LISTING)
     if len({(p.service, p.key) for p in positions}) != len(positions):
-        raise TokenError(_DAMAGED)
+        raise TokenError(DAMAGED)
     return Resume(positions, started, mark)
 
 
