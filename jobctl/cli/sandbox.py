@@ -11,6 +11,7 @@ import re
 import shlex
 import signal
 import threading
+from collections.abc import Callable
 from dataclasses import MISSING, fields
 from typing import Any
 
@@ -79,6 +80,18 @@ def _fault_options(command: Any) -> Any:
     return command
 
 
+def _members_option(name: str, default: str, help_text: str) -> Callable[[Any], Any]:
+    """An option selecting members of the organization: a share, a count or IDs."""
+    return click.option(
+        name,
+        metavar="SHARE|N|IDS",
+        default=default,
+        show_default=True,
+        callback=lambda ctx, param, value: _selector(value, param),
+        help=help_text,
+    )
+
+
 @click.command("sandbox")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
@@ -144,31 +157,22 @@ def _fault_options(command: Any) -> Any:
     "AssumeRole hands out a member's credentials, ListAccounts lists them. Default: one "
     "account, in no organization.",
 )
-@click.option(
+@_members_option(
     "--suspended",
-    metavar="SHARE|N|IDS",
-    default="5%",
-    show_default=True,
-    callback=lambda ctx, param, value: _selector(value, param),
-    help="With --accounts: the members that are suspended or closed (AssumeRole is denied "
+    "5%",
+    "With --accounts: the members that are suspended or closed (AssumeRole is denied "
     "there): a share (5%, 0.05), a count, or comma-separated account IDs.",
 )
-@click.option(
+@_members_option(
     "--without-role",
-    metavar="SHARE|N|IDS",
-    default="5%",
-    show_default=True,
-    callback=lambda ctx, param, value: _selector(value, param),
-    help="With --accounts: the members without the role (invited accounts; AssumeRole is "
+    "5%",
+    "With --accounts: the members without the role (invited accounts; AssumeRole is "
     "denied there). The management account has none either, unless --management-role.",
 )
-@click.option(
+@_members_option(
     "--external-id-accounts",
-    metavar="SHARE|N|IDS",
-    default="1%",
-    show_default=True,
-    callback=lambda ctx, param, value: _selector(value, param),
-    help="With --accounts: the members whose role requires --external-id.",
+    "1%",
+    "With --accounts: the members whose role requires --external-id.",
 )
 @click.option(
     "--external-id",

@@ -253,38 +253,22 @@ def test_sigint_mid_listing_resumes_exactly_across_accounts(sb: Sandbox, e2e_tmp
     assert resumed >= 1
 
 
+def _small_org(accounts: int) -> Sandbox:
+    """An Organization whose every member can be listed."""
+    return Sandbox(
+        accounts=accounts, jobs_per_service=30, clock=DEMO_ANCHOR, suspended=0, without_role=0
+    )
+
+
 def test_a_token_is_refused_when_the_accounts_change(e2e_tmp: Path) -> None:
     env = fake_env(e2e_tmp)
-    with Sandbox(
-        accounts=6, jobs_per_service=30, clock=DEMO_ANCHOR, suspended=0, without_role=0
-    ) as small:
-        first = jobctl(
-            "iot",
-            "--accounts",
-            "all",
-            "--max-items",
-            "5",
-            "-o",
-            "jsonl",
-            endpoint=small.endpoint_url,
-            env=env,
-        )
+    first_five = ["iot", "--accounts", "all", "--max-items", "5", "-o", "jsonl"]
+    with _small_org(6) as small:
+        first = jobctl(*first_five, endpoint=small.endpoint_url, env=env)
         assert first.status == 0 and first.token, first.describe()
-    with Sandbox(
-        accounts=7, jobs_per_service=30, clock=DEMO_ANCHOR, suspended=0, without_role=0
-    ) as grown:
+    with _small_org(7) as grown:
         again = jobctl(
-            "iot",
-            "--accounts",
-            "all",
-            "--max-items",
-            "5",
-            "-o",
-            "jsonl",
-            "--starting-token",
-            first.token,
-            endpoint=grown.endpoint_url,
-            env=env,
+            *first_five, "--starting-token", first.token, endpoint=grown.endpoint_url, env=env
         )
     assert again.status == 2, again.describe()
     assert again.out == ""
