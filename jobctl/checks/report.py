@@ -10,7 +10,7 @@ import time
 from typing import Any, TextIO
 
 from jobctl.checks.sort import sort_jobs
-from jobctl.checks.tracker import Change, Tracker, elapsed_text, now_iso
+from jobctl.checks.tracker import TELLS_APART, Change, Tracker, elapsed_text, now_iso, who
 from jobctl.job import TERMINAL_STATES
 from jobctl.output.jsonout import encode
 from jobctl.output.streams import Streams
@@ -69,7 +69,7 @@ class PlainReporter(Reporter):
             job = change.job
             name = job.get("name")
             self._line(
-                f"{change.at} {job.get('service')} {job.get('region')} {job.get('id')} "
+                f"{change.at} {who(job, region=True)} "
                 f"{change.old or '(new)'} -> {change.new}" + (f" {name}" if name else "")
             )
 
@@ -101,6 +101,8 @@ class JsonLinesReporter(Reporter):
                     "event": "state_change",
                     "service": job.get("service"),
                     "region": job.get("region"),
+                    # account, profile, parent: only when the listing adds them
+                    **{name: job[name] for name in TELLS_APART if name in job},
                     "id": job.get("id"),
                     "name": job.get("name"),
                     "from": change.old,

@@ -33,10 +33,14 @@ def key_of(job: Job) -> Key:
     return tuple(str(job.get(name)) for name in IDENTITY)
 
 
-def who(job: Job) -> str:
-    """A job as messages name it: `amplify d3bkd52tvije37/main 0000000001` — its
-    service, then what tells it from a job with the same ID (account, profile, parent)."""
-    names = ("service", "account", "profile", "parent", "id")
+# What tells a job from another with the same ID, when the listing adds it.
+TELLS_APART = ("account", "profile", "parent")
+
+
+def who(job: Job, region: bool = False) -> str:
+    """A job as messages name it: `amplify d3bkd52tvije37/main 0000000001` — its service
+    (and region), then what tells it from a job with the same ID, then the ID."""
+    names = ("service", *(("region",) if region else ()), *TELLS_APART, "id")
     return " ".join(str(job[name]) for name in names if job.get(name) is not None)
 
 

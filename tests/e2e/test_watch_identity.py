@@ -27,7 +27,11 @@ def test_watch_tracks_every_job_of_every_branch(demo: Sandbox) -> None:
     )  # fmt: skip
     # The fixed clock moves nothing: the open jobs stay open until the timeout.
     assert watched.status == 7, watched.describe()
-    summary = json.loads(watched.out.splitlines()[-1])
+    events = [json.loads(line) for line in watched.out.splitlines()]
+    changes = [event for event in events if event["event"] == "state_change"]
+    assert len(changes) == len(rows)
+    assert {(e["parent"], e["id"]) for e in changes} == {(r["parent"], r["id"]) for r in rows}
+    summary = events[-1]
     assert summary["outcome"] == "timeout"
     assert summary["total"] == len(rows)
     assert "no longer listed" not in watched.err
